@@ -12,6 +12,11 @@ app.add_typer(eval_app, name="eval")
 
 # --- sub-command registrations (each module owns its commands) -------------------------------
 # knowledge base: `frontline kb …`, `frontline eval retrieval`
+from frontline.cli.kb import bench_retrieval_cmd, eval_retrieval_cmd, kb_app  # noqa: E402
+
+app.add_typer(kb_app, name="kb")
+eval_app.command("retrieval")(eval_retrieval_cmd)
+bench_app.command("retrieval")(bench_retrieval_cmd)
 # decisions: `frontline eval run`
 
 

@@ -1,0 +1,1 @@
+"""Evaluation data sets and their loaders (JSONL rows shared by every eval)."""

@@ -1,0 +1,239 @@
+"""Hybrid retrieval over a knowledge-base namespace: dense ∥ full text → RRF → per-article top-k.
+
+Why hybrid: MiniLM embeddings understand paraphrase ("my card got declined" ~ "payment failed")
+but blur product words and exact names; PostgreSQL full text nails exact words ("SAML",
+"invoice") but misses paraphrase. Reciprocal rank fusion (score = Σ w / (k + rank)) combines
+the two rankings without having to calibrate a cosine against a ts_rank.
+
+Both arms work per *article*: an article's rank in an arm is the rank of its best chunk, so a long
+article with many chunks cannot crowd the list, and the fused top-k has one hit per article.
+Each Hit keeps the raw evidence (best cosine, best ts_rank_cd, 1-based article ranks, None when
+an arm missed the article) for the decision layer, which calibrates its own confidence.
+
+Latency: the query is embedded in a worker thread while the lexical query already runs on another
+pooled connection; then the dense query (HNSW, cosine) runs. An optional rerank stage sits behind
+the `Reranker` protocol and is off by default (no cross-encoder ships its weights on PyPI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+import numpy as np
+from psycopg import sql
+
+from frontline.knowledge.embeddings import Embedder, get_embedder
+from frontline.knowledge.namespaces import NamespaceInfo, check_model, get_namespace
+from frontline.knowledge.query import Query, build_query
+from frontline.knowledge.types import Hit
+from frontline.storage.db import Database
+
+Arms = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Fusion knobs. Tuned only on evals/dev/retrieval.jsonl (never on evals/test)."""
+
+    dense_k: int = 40
+    lexical_k: int = 40
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    ef_search: int = 100
+    # ts_rank_cd normalisation flags (1 = divide by 1 + log(document length))
+    rank_normalization: int = 1
+    arms: Arms = "hybrid"
+
+
+class Reranker(Protocol):
+    """Reorders fused hits (e.g. a cross-encoder). Must return a subset of `hits`, best first."""
+
+    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]: ...
+
+
+@dataclass
+class ArmHit:
+    chunk_id: str
+    article_id: str
+    title: str
+    text: str
+    url: str | None
+    score: float
+    rank: int = 0  # 1-based article rank within the arm
+
+
+@dataclass
+class SearchTrace:
+    """Timing and the normalised query of the last search (for evals, benches and logs)."""
+
+    query: Query | None = None
+    embed_ms: float = 0.0
+    lexical_ms: float = 0.0
+    dense_ms: float = 0.0
+    total_ms: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _best_per_article(rows: list[ArmHit]) -> list[ArmHit]:
+    """Rows arrive best first; keep each article's best chunk and give it its article rank."""
+    seen: dict[str, ArmHit] = {}
+    for r in rows:
+        if r.article_id not in seen:
+            r.rank = len(seen) + 1
+            seen[r.article_id] = r
+    return list(seen.values())
+
+
+def fuse(dense: list[ArmHit], lexical: list[ArmHit], cfg: RetrievalConfig) -> list[Hit]:
+    """Reciprocal rank fusion over per-article rankings; one Hit per article, best first."""
+    d = {h.article_id: h for h in _best_per_article(dense)}
+    lx = {h.article_id: h for h in _best_per_article(lexical)}
+    hits: list[Hit] = []
+    for aid in d.keys() | lx.keys():
+        dh, lh = d.get(aid), lx.get(aid)
+        score = 0.0
+        if dh is not None:
+            score += cfg.dense_weight / (cfg.rrf_k + dh.rank)
+        if lh is not None:
+            score += cfg.lexical_weight / (cfg.rrf_k + lh.rank)
+        # the snippet: the dense arm's best chunk (semantic match), else the lexical arm's
+        src = dh or lh
+        assert src is not None
+        hits.append(Hit(
+            article_id=aid, title=src.title, chunk_id=src.chunk_id, text=src.text, score=score,
+            dense_score=dh.score if dh else None, lexical_score=lh.score if lh else None,
+            dense_rank=dh.rank if dh else None, lexical_rank=lh.rank if lh else None, url=src.url,
+            extra={"lexical_chunk_id": lh.chunk_id} if lh and dh and lh.chunk_id != dh.chunk_id else {},
+        ))
+    # ties (same fused score) → better best-arm rank, then higher cosine, then id for determinism
+    hits.sort(key=lambda h: (-h.score, min(h.dense_rank or 10**6, h.lexical_rank or 10**6),
+                             -(h.dense_score or 0.0), h.article_id))
+    return hits
+
+
+class KnowledgeBase:
+    """The Retriever over one Database: `await kb.search("how do I reset my password")`."""
+
+    def __init__(self, db: Database, *, namespace: str = "default", embedder: Embedder | None = None,
+                 config: RetrievalConfig | None = None, reranker: Reranker | None = None) -> None:
+        self.db = db
+        self.namespace = namespace
+        self._embedder = embedder
+        self.config = config or RetrievalConfig()
+        self.reranker = reranker
+        self._info: dict[str, NamespaceInfo] = {}
+        self._ts_configs: dict[str, tuple[float, list[str]]] = {}
+        self.last_trace = SearchTrace()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        return self._embedder
+
+    async def _namespace(self, namespace: str) -> NamespaceInfo | None:
+        info = self._info.get(namespace)
+        if info is None:
+            async with self.db.pool.connection() as conn:
+                info = await get_namespace(conn, namespace)
+            if info is None:
+                return None
+            self._info[namespace] = info
+        return info
+
+    async def _configs(self, conn, namespace: str) -> list[str]:
+        """Text-search configs used in the namespace (cached for 30 s)."""
+        cached = self._ts_configs.get(namespace)
+        if cached and time.monotonic() - cached[0] < 30:
+            return cached[1]
+        rows = await (await conn.execute(
+            "SELECT DISTINCT ts_config::text FROM kb_chunks WHERE namespace = %s", (namespace,)
+        )).fetchall()
+        cfgs = sorted(r[0] for r in rows) or ["english"]
+        self._ts_configs[namespace] = (time.monotonic(), cfgs)
+        return cfgs
+
+    async def lexical(self, query: Query, namespace: str, limit: int) -> list[ArmHit]:
+        if not query.tsquery:
+            return []
+        async with self.db.pool.connection() as conn:
+            cfgs = await self._configs(conn, namespace)
+            tsq = sql.SQL(" || ").join(
+                sql.SQL("to_tsquery({}::regconfig, %(q)s)").format(sql.Literal(c)) for c in cfgs
+            )
+            stmt = sql.SQL(
+                "WITH q AS (SELECT {tsq} AS q) "
+                "SELECT c.chunk_id, c.article_id, c.title, c.text, a.url, ts_rank_cd(c.tsv, q.q, {norm}) AS r "
+                "FROM kb_chunks c JOIN kb_articles a USING (namespace, article_id), q "
+                "WHERE c.namespace = %(ns)s AND c.tsv @@ q.q ORDER BY r DESC, c.chunk_id LIMIT %(k)s"
+            ).format(tsq=tsq, norm=sql.Literal(self.config.rank_normalization))
+            rows = await (await conn.execute(stmt, {"q": query.tsquery, "ns": namespace, "k": limit})).fetchall()
+        return [ArmHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+    async def dense(self, vector: np.ndarray, namespace: str, dim: int, limit: int) -> list[ArmHit]:
+        # namespace and dim are inlined as literals so the planner matches the partial HNSW index
+        stmt = sql.SQL(
+            "SELECT c.chunk_id, c.article_id, c.title, c.text, a.url, "
+            "1 - (c.embedding::vector({dim}) <=> %(v)s::vector({dim})) AS cos "
+            "FROM (SELECT chunk_id, article_id, title, text, embedding, namespace FROM kb_chunks "
+            "      WHERE namespace = {ns} ORDER BY embedding::vector({dim}) <=> %(v)s::vector({dim}) "
+            "      LIMIT %(k)s) c "
+            "JOIN kb_articles a USING (namespace, article_id) ORDER BY cos DESC"
+        ).format(dim=sql.Literal(int(dim)), ns=sql.Literal(namespace))
+        async with self.db.pool.connection() as conn:
+            async with conn.transaction():
+                await conn.execute(sql.SQL("SET LOCAL hnsw.ef_search = {}").format(
+                    sql.Literal(int(max(self.config.ef_search, limit)))))
+                rows = await (await conn.execute(stmt, {"v": vector, "k": limit}, prepare=False)).fetchall()
+        return [ArmHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+    async def search(self, query: str, k: int = 5, namespace: str | None = None) -> list[Hit]:
+        ns = namespace or self.namespace
+        t0 = time.perf_counter()
+        trace = SearchTrace()
+        info = await self._namespace(ns)
+        if info is None or not query.strip():
+            self.last_trace = trace
+            return []
+        emb = self.embedder
+        check_model(info, emb.name, emb.dim)
+        q = build_query(query)
+        trace.query = q
+        cfg = self.config
+
+        async def timed(coro, name: str):
+            t = time.perf_counter()
+            out = await coro
+            setattr(trace, name, (time.perf_counter() - t) * 1000)
+            return out
+
+        lex_task = None
+        if cfg.arms in ("hybrid", "lexical"):
+            lex_task = asyncio.create_task(timed(self.lexical(q, ns, cfg.lexical_k), "lexical_ms"))
+        dense_rows: list[ArmHit] = []
+        try:
+            if cfg.arms in ("hybrid", "dense"):
+                vec = await timed(asyncio.to_thread(emb.embed_query, q.text), "embed_ms")
+                dense_rows = await timed(self.dense(vec, ns, info.embedding_dim, cfg.dense_k), "dense_ms")
+            lex_rows = await lex_task if lex_task else []
+        except BaseException:
+            if lex_task and not lex_task.done():
+                lex_task.cancel()
+            raise
+        hits = fuse(dense_rows, lex_rows, cfg)
+        if self.reranker is not None and hits:
+            hits = await asyncio.to_thread(self.reranker.rerank, q.text, hits)
+        trace.total_ms = (time.perf_counter() - t0) * 1000
+        self.last_trace = trace
+        return hits[:k]
+
+    def with_config(self, **changes) -> "KnowledgeBase":
+        """A sibling retriever sharing db + embedder with some config changed (ablations, evals)."""
+        kb = KnowledgeBase(self.db, namespace=self.namespace, embedder=self._embedder,
+                           config=replace(self.config, **changes), reranker=self.reranker)
+        kb._info = self._info
+        return kb

@@ -1,0 +1,72 @@
+"""Speech-transcript query normalisation and the eval-file loader."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontline.evals.dataset import EvalFileError, load_eval
+from frontline.knowledge.query import build_query, fix_asr, normalize
+
+
+@pytest.mark.parametrize("said, want", [
+    ("how do i turn on to factor", "two-factor"),
+    ("i lost my two fa codes", "two-factor"),
+    ("where can i download my in voice", "invoice"),
+    ("can i get all my in voices", "invoices"),
+    ("set up sass oh for my team", "sso"),
+    ("does s s o work with okta", "sso"),
+    ("i forgot my pass word", "password"),
+    ("change my e mail address", "email"),
+])
+def test_asr_fixes(said, want):
+    assert want in fix_asr(said).split()
+
+
+def test_asr_fixes_leave_ordinary_words_alone():
+    assert fix_asr("it's so slow today") == "it's so slow today"
+    assert fix_asr("i want to factor this in") != "i want to factor this in"  # documented trade-off
+    assert "sso" not in fix_asr("what's so special")
+
+
+def test_fillers_and_politeness_are_stripped():
+    q = build_query("um so yeah hi I was wondering if you could tell me how do I change my credit card please")
+    assert "um" not in q.text.split() and "wondering" not in q.text and "please" not in q.text
+    assert "credit card" in q.text
+    assert set(q.terms) >= {"change", "credit", "card"}
+    assert not set(q.terms) & {"um", "yeah", "wondering", "please", "hi"}
+    assert q.tsquery == " | ".join(q.terms)
+
+
+def test_only_fillers_falls_back_to_the_raw_text():
+    assert normalize("um hello") != ""
+    assert build_query("   ").terms == ()
+
+
+def test_load_eval(tmp_path):
+    p = tmp_path / "e.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "category": "billing", "text": "change card", "expect": {"article": "BILL_x"}, "new": 1},
+        {"id": "b", "category": "handoff", "text": "agent", "expect": {"handoff": "asked_for_human"}},
+        {"id": "c", "category": "refuse", "text": "legal advice", "expect": {"refuse": True}, "language": "ES"},
+    ]) + "\n\n")
+    rows = load_eval(p)
+    assert [r.expect.kind for r in rows] == ["article", "handoff", "refuse"]
+    assert rows[0].expect.article == "BILL_x" and rows[0].extra == {"new": 1}
+    assert rows[2].language == "es"
+
+
+@pytest.mark.parametrize("line, msg", [
+    ('{"id": "a", "text": "x"}', "expect"),
+    ('{"id": "a", "text": "x", "expect": {}}', "exactly one"),
+    ('{"id": "a", "text": "", "expect": {"refuse": true}}', "text"),
+    ('{"id": "a", "text": "x", "expect": {"article": "A", "refuse": true}}', "exactly one"),
+    ("not json", "not valid JSON"),
+])
+def test_load_eval_rejects_bad_rows(tmp_path, line, msg):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "ok", "text": "fine", "expect": {"refuse": true}}\n' + line + "\n")
+    with pytest.raises(EvalFileError, match=msg) as e:
+        load_eval(p)
+    assert "bad.jsonl:2" in str(e.value)
