@@ -7,10 +7,12 @@ so an empty file is a valid profile; `load_profile()` with no path loads the bun
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 BUNDLED_PROFILE = Path(__file__).parent / "profiles" / "default.yaml"
 
@@ -49,6 +51,23 @@ class Memory(BaseModel):
     max_system_prompt_tokens: int = Field(1500, ge=64)
 
 
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free token estimate (~4 characters or ~0.75 words per token, whichever is larger)."""
+    return max(math.ceil(len(text) / 4), math.ceil(len(text.split()) * 4 / 3)) if text else 0
+
+
+class LLMDecision(BaseModel):
+    """The optional LLM decision path (`decision: llm`): any OpenAI-compatible chat endpoint.
+    The base URL and key default to OPENAI_BASE_URL / OPENAI_API_KEY (settings)."""
+
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_tokens: int = Field(300, ge=16)
+    timeout_s: float = Field(20.0, gt=0)
+    max_tool_rounds: int = Field(3, ge=1, le=8)
+
+
 class Profile(BaseModel):
     name: str = "default"
     company: str = "Acme Cloud"
@@ -70,6 +89,8 @@ class Profile(BaseModel):
     handoff_confidence_threshold: float = Field(0.7, ge=0, le=1)
     slow_tool_filler_ms: int = Field(700, ge=0)
     filler_line: str = "Let me check that for you."
+    decision: Literal["policy", "llm"] = "policy"  # deterministic default policy, or an LLM with tools
+    llm: LLMDecision = Field(default_factory=LLMDecision)
 
     turn_taking: TurnTaking = Field(default_factory=TurnTaking)
     transfer: Transfer = Field(default_factory=Transfer)
@@ -81,6 +102,16 @@ class Profile(BaseModel):
         if not v:
             raise ValueError("a profile must state at least one language")
         return [x.lower() for x in v]
+
+    @model_validator(mode="after")
+    def _system_prompt_fits(self) -> "Profile":
+        n = estimate_tokens(self.system_prompt)
+        if n > self.memory.max_system_prompt_tokens:
+            raise ValueError(
+                f"system_prompt is about {n} tokens, over memory.max_system_prompt_tokens "
+                f"({self.memory.max_system_prompt_tokens}); shorten it or raise the limit"
+            )
+        return self
 
     def opening_lines(self) -> list[str]:
         """What the agent says when the call connects: greeting, AI + recording disclosure, fast path."""

@@ -1,0 +1,350 @@
+"""Recognising what a caller turn *is* before searching the help center: lexical intent rules.
+
+Why rules first: the cases that must never go wrong — a caller asking for a person, a request the
+agent must not decide (disputes, refunds, legal threats...), an attempt to manipulate the agent —
+are recognisable from wording, and a deterministic rule is testable, explainable in a trace and
+costs microseconds. Retrieval is for everything else.
+
+The must-refuse rule: *asking how something works gets the article; asking the agent to decide,
+negotiate or act gets a human.* Each category therefore has topic patterns plus an "inquiry"
+exemption (how/what/why/... questions about the topic), except categories that are an action by
+nature (legal threats, fraud happening now, compensation demands) which always go to a human.
+The profile's example phrases add a lexical-overlap arm (and an embedding arm when the knowledge
+embeddings are available, see policy.py), so a deployment can teach new wordings without code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from frontline.profile import MustRefuseCategory
+
+_CONTRACTIONS = {
+    "i'm": "i am", "im": "i am", "i've": "i have", "i'll": "i will", "i'd": "i would", "you're": "you are",
+    "don't": "do not", "dont": "do not", "didn't": "did not", "didnt": "did not", "can't": "cannot",
+    "cant": "cannot", "won't": "will not", "isn't": "is not", "it's": "it is", "that's": "that is",
+    "thats": "that is", "what's": "what is", "whats": "what is", "there's": "there is", "let's": "let us",
+    "wanna": "want to", "gonna": "going to", "gotta": "have to", "y'all": "you all", "u": "you", "ur": "your",
+    "someone's": "someone else s", "you've": "you have", "we're": "we are", "they're": "they are",
+    "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
+}
+
+
+def normalize(text: str) -> str:
+    """Lowercase, straight quotes, contractions expanded, punctuation to spaces."""
+    t = text.lower().replace("’", "'").replace("‘", "'")
+    t = re.sub(r"[^a-z0-9'@.+ -]+", " ", t)
+    t = re.sub(r"(?<![a-z0-9])[.-]+|[.-]+(?![a-z0-9])", " ", t)  # keep dots/dashes inside tokens
+    words = [_CONTRACTIONS.get(w, w) for w in t.split()]
+    t = " ".join(words)
+    t = re.sub(r"\b(\w+)'s\b", r"\1 s", t)
+    return re.sub(r"\s+", " ", t.replace("'", "")).strip()
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+# --------------------------------------------------------------------------------------------
+# Caller asks for a person
+# --------------------------------------------------------------------------------------------
+_HUMAN = (r"(?:human(?: being)?|(?:real |live |actual )?(?:person|people)|someone|somebody|(?:customer service )?"
+          r"representative|rep|(?:live |real |human |customer service |support )?agent|operator|manager|supervisor|"
+          r"(?:member of (?:your|the) )?(?:staff|team)|employee|associate|customer service|customer support|"
+          r"support team)")
+_ASKS_HUMAN = _rx(
+    rf"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i get |i want |give me )*)(?:an? |the )?{_HUMAN}(?: please| now| right now)*$",
+    rf"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |the |some |your |one of your |a real |a live |an actual )?{_HUMAN}\b",
+    r"\b(?:connect|transfer|put) me (?:to|through|with)\b",
+    r"\btransfer me\b",
+    rf"\b(?:get|give|find) me (?:a |an |the |some )?(?:real |live |actual )?{_HUMAN}\b",
+    rf"\b(?:i|we) (?:want|need|would like|demand|must have|insist on)(?: to (?:talk|speak|chat) (?:to|with))? "
+    rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))",
+    rf"\b(?:is there|are there) (?:a |an |any )?(?:real |live )?(?:human|person|people|someone|somebody|agent)\b.*\b(?:talk|speak)\b",
+    r"\bescalate\b",
+    r"\b(?:stop|enough)\b.*\b(?:robot|bot|machine)\b",
+    r"\b(?:not|no) (?:a |an |the )?(?:robot|bot|machine|computer|ai)\b",
+)
+
+
+def asks_for_human(norm: str) -> bool:
+    return bool(_ASKS_HUMAN.search(norm))
+
+
+# --------------------------------------------------------------------------------------------
+# Small talk
+# --------------------------------------------------------------------------------------------
+_GREETING_WORDS = r"(?:hi|hello|hey|hiya|howdy|hola|good (?:morning|afternoon|evening)|greetings|yo)"
+_FILLER_WORDS = r"(?:um+|uh+|er+|erm|so|well|okay|ok|yeah|yes|right|alright|oh|ah)"
+_LEADING = re.compile(rf"^(?:(?:{_GREETING_WORDS}|{_FILLER_WORDS}|there|ava)\b ?)+")
+_ROBOT = _rx(
+    r"\b(?:are|r) you (?:a |an )?(?:robot|bot|machine|ai|artificial|computer|real|human|person|automated|"
+    r"recording|live|actual)\b",
+    r"\b(?:am i|are we) (?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:robot|bot|machine|computer|ai|"
+    r"real person|human|person|recording)\b",
+    r"\bis this (?:a |an )?(?:robot|bot|recording|machine|automated|ai|computer|real person|human)\b",
+)
+_CAPABILITIES = _rx(
+    r"\bwhat (?:can|could) you (?:do|help(?: me)?(?: with)?)\b", r"\bwhat do you (?:do|help with)\b",
+    r"\bhow (?:can|could) you help\b", r"\bwhat are you able to\b", r"\bwhat (?:kind|sort) of (?:things|questions)\b",
+    r"\bwhat (?:can|should) i ask\b",
+)
+_REPEAT = _rx(
+    r"\brepeat (?:that|it|yourself|the last part|the answer|what you said|please)\b", r"^repeat$",
+    r"\bsay (?:that|it) again\b", r"\bcome again\b", r"\bwhat did you (?:just )?say\b", r"^pardon(?: me)?$",
+    r"\bi did not (?:catch|hear|get|understand) (?:that|it|you|what you said)\b", r"\bone more time\b",
+    r"^(?:sorry |excuse me )?what$", r"^huh$", r"^sorry$", r"^excuse me$", r"\bcould you repeat\b",
+)
+_SLOWER = _rx(r"\bslow(?:er| down)\b", r"\bmore slowly\b", r"\btoo fast\b", r"\bspeak slowly\b")
+_THANKS = re.compile(
+    r"^(?:(?:ok|okay|great|perfect|awesome|cool|got it|that helps|that helped|that is helpful|good|nice|"
+    r"wonderful|excellent|alright|all right)\s*)*(?:thanks|thank you|thank you so much|thanks so much|thanks a lot|"
+    r"cheers|much appreciated|appreciate it|i appreciate it)(?: very much| so much| a lot)?(?: ava)?$"
+)
+_GOODBYE = re.compile(
+    r"^(?:(?:ok|okay|great|perfect|alright|all right|no|nope|thanks|thank you|that is great|cool)\s*)*"
+    r"(?:bye|goodbye|good bye|bye bye|see you|see ya|talk to you later|have a (?:good|nice|great) (?:day|one|night|evening)|"
+    r"that is (?:all|it|everything)(?: i needed| for (?:now|today))?|that will be all|i am (?:all set|done|good)(?: thanks)?|"
+    r"nothing else|no more questions|i have to go|i got to go)"
+    r"(?:\s*(?:thanks|thank you|bye|goodbye|have a (?:good|nice|great) (?:day|one)|then))*$"
+)
+AFFIRMATIVE = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|please|ok|okay|absolutely|of course|definitely|go ahead|please do|that would be great|"
+    r"sounds good|correct|right|that is right|exactly|uh huh|mm hmm|si)\b")
+NEGATIVE = re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|i am good|that is ok|not really|wrong)\b")
+
+
+def strip_leading_smalltalk(norm: str) -> str:
+    """'hi there, um, how do I …' → 'how do I …' (greetings and fillers carry no question)."""
+    return _LEADING.sub("", norm).strip()
+
+
+def smalltalk(norm: str) -> str | None:
+    """greeting | thanks | repeat | slower | robot | capabilities | goodbye, or None."""
+    if not norm:
+        return None
+    if _GOODBYE.match(norm):
+        return "goodbye"
+    if _THANKS.match(norm):
+        return "thanks"
+    if _ROBOT.search(norm):
+        return "robot"
+    if _REPEAT.search(norm):
+        return "repeat"
+    if _SLOWER.search(norm):
+        return "slower"
+    if _CAPABILITIES.search(norm):
+        return "capabilities"
+    rest = strip_leading_smalltalk(norm)
+    if not rest or re.fullmatch(r"(?:how are you(?: doing)?(?: today)?|how is it going|nice to meet you|there)", rest):
+        return "greeting"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Must-refuse categories
+# --------------------------------------------------------------------------------------------
+_INQUIRY = re.compile(
+    r"^(?:(?:so|and|but|also|just|quick question|i was wondering|i wonder|can you tell me|could you tell me|"
+    r"tell me|do you know|please explain|explain)\s+)*"
+    r"(?:how|what|why|when|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
+    r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
+    r"walk me through|is my|are my|should i|how long|how many|how much)\b"
+)
+# first-person demands that override an inquiry framing ("why won't you just refund me")
+_DEMAND = re.compile(
+    r"\b(?:i (?:want|need|demand|expect|insist)|(?:just|please) (?:refund|reverse|cancel|close|delete|remove|give|"
+    r"credit|compensate)|give me|you (?:need|have|must|better|should|owe)|refund me|i am (?:going to|filing|disputing|"
+    r"calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
+    r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make)|"
+    r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not)\b"
+)
+
+_ACCOUNT = r"(?:account|workspace|organization|org|company account|subscription|membership|everything)"
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    topic: re.Pattern[str]
+    always: re.Pattern[str] | None = None  # matches regardless of inquiry framing
+    inquiry_exempt: bool = True
+
+
+CATEGORIES: tuple[_Category, ...] = (
+    _Category(
+        "legal_threat",
+        topic=_rx(r"\b(?:sue|suing|sued|lawsuit|lawyers?|attorneys?|legal action|litigation|class action|"
+                  r"small claims|attorney general|solicitor)\b",
+                  r"\b(?:take|taking|see) (?:you|this|acme|your company)(?: guys)? (?:to|in) court\b",
+                  r"\breport(?:ing)? (?:you|this|acme|your company) to (?:the )?(?:ftc|bbb|better business bureau|"
+                  r"regulators?|authorities|consumer protection|police|attorney)\b",
+                  r"\b(?:my|our) legal (?:team|department|counsel)\b"),
+        inquiry_exempt=False,
+    ),
+    _Category(
+        "fraud_in_progress",
+        topic=_rx(r"\b(?:hacked|compromised|taken over|take over|takeover|stolen|phished)\b",
+                  r"\b(?:fraud|fraudulent|unauthori[sz]ed)\b",
+                  r"\b(?:someone|somebody|a stranger|a hacker|hackers|an attacker|someone else|a person i do not know)\b"
+                  r".*\b(?:my|our) (?:account|card|workspace|password|email|login|payment|data|bank)\b"),
+        always=_rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
+                   r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
+                   r"are (?:being|logged|using|changing))\b"),
+    ),
+    _Category(
+        "compensation_demand",
+        topic=_rx(r"\b(?:compensat\w*|reimburse\w*|owe (?:me|us)|pay (?:me|us)(?: back)?|free months?|"
+                  r"service credits?|credit (?:for|on) (?:my|our|the)|make (?:it|this|things) right|"
+                  r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
+                  r"damages|lost (?:revenue|business|sales|work|money))\b"),
+        always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
+                   r"\bgive (?:me|us)\b", r"\bpay (?:me|us)\b"),
+    ),
+    _Category(
+        "chargeback",
+        topic=_rx(r"\bcharge ?backs?\b",
+                  r"\b(?:call|calling|called|contact|contacting|tell|told|go to|going to|ask|asked) (?:my|our|the) "
+                  r"(?:bank|card issuer|credit card company|card company)\b",
+                  r"\b(?:my|our) bank (?:to )?(?:reverse|cancel|block|dispute|refund)\b",
+                  r"\breverse (?:the|this|that) (?:payment|transaction) (?:with|through)\b"),
+    ),
+    _Category(
+        "billing_dispute",
+        topic=_rx(r"\bdisput\w*\b.*\b(?:charges?|invoices?|bills?|payments?|transactions?|amount)\b",
+                  r"\b(?:charges?|invoices?|bill|billing|transaction)\b.*\b(?:wrong|incorrect|not mine|mistake|error|"
+                  r"bogus|unfair|ripoff|rip off|scam|did not authori[sz]e|never (?:ordered|authori[sz]ed|signed|agreed))\b",
+                  r"\b(?:charged|billed)(?: me| us)? (?:twice|double|two times|three times|again|wrong|incorrectly|"
+                  r"for something|for seats|after (?:i|we) cancel\w*|even though)\b",
+                  r"\b(?:overcharged|over charged|double charged|double billed|double charge)\b",
+                  r"\b(?:reverse|remove|take off|cancel|void|waive|refund) (?:this|the|that|these|those|my) "
+                  r"(?:charges?|fees?|invoices?|bill|payment)\b",
+                  r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
+                  r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b"),
+    ),
+    _Category(
+        "refund_beyond_policy",
+        topic=_rx(r"\brefund\w*\b", r"\bmoney back\b", r"\bpro ?rat\w* refund\b"),
+    ),
+    _Category(
+        "account_closure",
+        topic=_rx(rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|remove|cancel|kill|end|wipe)\b"
+                  rf"(?: out)?(?: of)? (?:my|our|the|this|entire|whole|all)? ?(?:entire |whole )?(?:acme )?{_ACCOUNT}\b",
+                  r"\b(?:discount|deal|offer|better price|lower price|cheaper|price match|coupon|promo)\b.*"
+                  r"\b(?:stay|keep|not cancel|do not cancel|retain|remain|leaving|leave|cancel\w*)\b",
+                  r"\b(?:stay|keep|not cancel|leaving|leave|cancel\w*)\b.*\b(?:discount|deal|offer|better price|"
+                  r"lower price|cheaper|match)\b",
+                  r"\bretention (?:offer|deal|discount|team|department)\b",
+                  r"\bunless you (?:give|offer|lower|match|beat|cut)\b",
+                  r"\bwhat will you (?:give|offer) (?:me|us)\b",
+                  r"\b(?:i am|we are) (?:leaving|done with) (?:you|acme|your company|this service)\b"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MustRefuseMatch:
+    category: str
+    why: str
+
+
+def is_inquiry(norm: str) -> bool:
+    """'How do chargebacks work?' (explain) as opposed to 'reverse this charge' (act)."""
+    return bool(_INQUIRY.match(strip_leading_smalltalk(norm))) and not _DEMAND.search(norm)
+
+
+def _content_words(norm: str) -> set[str]:
+    return {w for w in norm.split() if len(w) > 2 and w not in _STOP}
+
+
+_STOP = frozenset("""the and for you your our are was were this that with have has had not but can could would should
+will just from they them their what when where which who how why about into out all any too very then than there
+here its it's also been being some more most such only own same so did does doing get got want need please""".split())
+
+
+def must_refuse(norm: str, profile_categories: list[MustRefuseCategory] | None = None) -> MustRefuseMatch | None:
+    """The must-refuse category this turn asks the agent to act on, or None."""
+    inquiry = is_inquiry(norm)
+    for cat in CATEGORIES:
+        m = cat.topic.search(norm)
+        if not m:
+            continue
+        if not cat.inquiry_exempt:
+            return MustRefuseMatch(cat.name, f"{cat.name}: '{m.group(0)}'")
+        if cat.always is not None:
+            a = cat.always.search(norm)
+            if a:
+                return MustRefuseMatch(cat.name, f"{cat.name}: '{m.group(0)}' + '{a.group(0)}'")
+        if not inquiry:
+            return MustRefuseMatch(cat.name, f"{cat.name}: '{m.group(0)}' (a request, not a question)")
+    # profile examples: close lexical paraphrases of an example phrase
+    if profile_categories and not inquiry:
+        words = _content_words(norm)
+        if len(words) >= 2:
+            for pc in profile_categories:
+                for ex in pc.examples:
+                    ew = _content_words(normalize(ex))
+                    if ew and len(words & ew) / len(ew | words) >= 0.6:
+                        return MustRefuseMatch(pc.name, f"{pc.name}: close to example '{ex}'")
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Adversarial input
+# --------------------------------------------------------------------------------------------
+_DATA = (r"(?:data|info|information|details|emails?|e mail|email address|phone(?: number)?|numbers?|address|"
+         r"accounts?|invoices?|passwords?|card(?: number)?|credit card|billing|records?|files|projects?|names?|contacts?)")
+_REVEAL = r"(?:give|tell|read|send|show|share|reveal|list|dump|print|spell|leak|export|forward|look up|lookup|pull up|access|get)"
+ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("prompt_injection", _rx(
+        r"\b(?:ignore|disregard|forget|override|bypass|skip)\b.*\b(?:instructions?|rules?|prompts?|guidelines|"
+        r"programming|training|policy|policies|previous|above|restrictions?|guardrails|limits)\b",
+        r"\b(?:system prompt|your prompt|your instructions|initial instructions|hidden instructions|developer mode|"
+        r"jailbreak|dan mode|god mode|admin mode|debug mode|maintenance mode|sudo)\b",
+        r"\byou are now\b", r"\b(?:pretend|act as if|roleplay|role play|imagine) (?:to be |you are |that you |you |that )",
+        r"\bact as (?:a|an|my|the)\b",
+        r"\b(?:repeat|print|show|read|tell me|what are|what were|reveal) (?:me )?(?:the |your )?(?:instructions|"
+        r"rules you were given|text above|prompt|configuration|system message)\b",
+        r"\bnew instructions\b", r"\bfrom now on (?:you|your)\b",
+        r"\b(?:i am|this is) (?:the|an|your) (?:developer|admin|administrator|ceo|owner of acme|engineer at acme|"
+        r"acme employee|supervisor)\b.*\b(?:authori[sz]e|override|allow|give|tell|need you)\b",
+    )),
+    ("other_customer_data", _rx(
+        rf"\b{_REVEAL}\b.*\b(?:another|other|different|a different) (?:customer|user|person|company|client|member|"
+        rf"account|workspace|people)s?\b.*\b{_DATA}\b",
+        rf"\b{_REVEAL}\b.*\b(?:someone else|somebody else|other peoples?|other customers?|other users?|"
+        rf"my (?:ex|coworker|colleague|boss|neighbou?r|wife|husband|partner|competitor)|(?:a|my|our) competitor)s?\b.*\b{_DATA}\b",
+        rf"\b{_REVEAL}\b (?:me |us )?(?:a list of |the list of )?(?:all |every |your )(?:customers?|users|accounts|clients|"
+        rf"emails|phone numbers)\b",
+        r"\bwho (?:else )?(?:uses|is using|owns|is the owner of) (?:the |this |that )?(?:email|phone|account|workspace|card)\b",
+        rf"\b(?:{_DATA}) (?:of|for|belonging to|on) (?:another|other|someone else|somebody else|a different)\b",
+        r"\b(?:email|phone number|address|password|card number) (?:of|for) (?:the|your) (?:customer|user|owner|ceo|"
+        r"admin|account owner) (?:of|at|for)\b",
+    )),
+    ("secrets", _rx(
+        r"\b(?:give|tell|read|send|show|share|reveal|spell|leak|dump|print|what is|what are)\b.*\b(?:your|the|acme s?|"
+        r"internal|admin|administrator|system|company|database|server|master|root|employee|staff|support|backend|"
+        r"production|private|secret)\s+(?:api keys?|passwords?|credentials|secrets?|tokens?|access keys?|private keys?|"
+        r"keys|database|db password|connection string|ssh key|encryption key|login|internal tools?)\b",
+        r"\b(?:internal|confidential|employee|staff) (?:only )?(?:documents?|docs|notes|tools|systems|wiki|"
+        r"passwords?|credentials|information|data)\b",
+        r"\b(?:admin|root|master|backdoor) (?:password|access|credentials|override)\b",
+    )),
+    ("promise_refund", _rx(
+        r"\b(?:promise|guarantee|confirm|assure|swear|commit|agree|certify|put it in writing|on the record)\b.*"
+        r"\b(?:refund\w*|money back|credit|compensation|discount|reimburse\w*|free)\b",
+        r"\b(?:say|tell me|write|state|admit)(?: that)? (?:i|we) (?:will|am going to|are going to|can|would) "
+        r"(?:get|receive|be getting|be given) (?:a |my |the |our )?(?:full )?(?:refund|money back|credit|discount)\b",
+        r"\b(?:just|simply) (?:say|answer) yes\b",
+        r"\bapprove (?:my|the|a|this) (?:refund|credit|discount|exception)\b",
+    )),
+)
+
+
+def adversarial(norm: str) -> str | None:
+    """prompt_injection | other_customer_data | secrets | promise_refund, or None."""
+    for name, rx in ADVERSARIAL:
+        if rx.search(norm):
+            return name
+    return None
