@@ -204,7 +204,8 @@ class DefaultPolicy:
         chunk_ids = [h.chunk_id for h in lk.hits]
         top = lk.hits[0] if lk.hits else None
         yield Note({"intent": "knowledge", "confidence": round(p_ok, 4), "features": lk.confidence.features,
-                    "retrieved_chunk_ids": chunk_ids, "top_article_id": top.article_id if top else None})
+                    "retrieved_chunk_ids": chunk_ids, "retrieved_article_ids": [h.article_id for h in lk.hits],
+                    "top_article_id": top.article_id if top else None})
         for cid in chunk_ids:
             if cid not in t.ctx.retrieved_chunk_ids:
                 t.ctx.retrieved_chunk_ids.append(cid)

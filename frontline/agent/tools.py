@@ -106,7 +106,10 @@ async def lookup_article(ctx: ToolContext, args: dict[str, Any]) -> ToolOutput:
     query = args["query"]
     hits = await deps.retriever.search(query, k=deps.k, namespace=deps.profile.namespace)
     c = conf.score(hits, deps.weights)  # a few floats: cheap enough for the loop
-    answer = spoken_answer(hits[0].text, hits[0].title) if hits else ""
+    answer = ""
+    if hits:
+        opening = await article_opening(deps, hits[0].article_id)
+        answer = spoken_answer(opening or hits[0].text, hits[0].title)
     result = {
         "confidence": round(c.probability, 4),
         "answer": answer,
@@ -114,6 +117,27 @@ async def lookup_article(ctx: ToolContext, args: dict[str, Any]) -> ToolOutput:
                   "score": round(h.score, 5), "text": h.text[:700]} for h in hits],
     }
     return ToolOutput(result=result, native=Lookup(query, list(hits), c, answer))
+
+
+async def article_opening(deps: AgentDeps, article_id: str) -> str | None:
+    """The article's first chunk (its spoken opening), cached; None without a database.
+
+    Retrieval returns each article's *best-matching* chunk, which may be a deep section; the spoken
+    answer is the opening the article was written to start with."""
+    if deps.db is None:
+        return None
+    cache: dict[tuple[str, str], str | None] = deps.extra.setdefault("openings", {})
+    key = (deps.profile.namespace, article_id)
+    if key not in cache:
+        try:
+            async with deps.db.pool.connection() as conn:
+                row = await (await conn.execute(
+                    "SELECT text FROM kb_chunks WHERE namespace = %s AND article_id = %s ORDER BY ordinal LIMIT 1",
+                    key)).fetchone()
+            cache[key] = row[0] if row else None
+        except Exception:  # noqa: BLE001 - fall back to the hit's own text
+            return None
+    return cache[key]
 
 
 async def handoff_to_human(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,10 @@ app.add_typer(kb_app, name="kb")
 eval_app.command("retrieval")(eval_retrieval_cmd)
 bench_app.command("retrieval")(bench_retrieval_cmd)
 # decisions: `frontline eval run`
+from frontline.cli.agent import eval_calibrate_cmd, eval_run_cmd  # noqa: E402
+
+eval_app.command("run")(eval_run_cmd)
+eval_app.command("calibrate")(eval_calibrate_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,132 @@
+"""`frontline eval run` (decision eval) and `frontline eval calibrate` (fit the confidence model on dev).
+
+Both open the database (embedded unless DATABASE_URL is set), make sure the namespace has the
+sample help center when it is empty, and run the real decision path from `build_agent`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from frontline.settings import get_settings
+
+console = Console()
+err = Console(stderr=True)
+
+
+async def _with_kb(namespace: str, fn):
+    from frontline.knowledge.ingest import ensure_sample_ingested
+    from frontline.knowledge.retrieval import KnowledgeBase
+    from frontline.storage.db import open_database
+
+    db = await open_database(get_settings())
+    try:
+        await ensure_sample_ingested(db, namespace)
+        return await fn(db, KnowledgeBase(db, namespace=namespace))
+    finally:
+        await db.close()
+
+
+def _fail(msg: str) -> None:
+    err.print(f"[red]error:[/red] {msg}")
+    raise typer.Exit(1)
+
+
+def eval_run_cmd(
+    file: Path = typer.Argument(..., help="JSONL eval file (rows with category + text + expect)."),
+    namespace: Optional[str] = typer.Option(None, "--namespace", "-n", help="Knowledge-base namespace "
+                                            "(default: the profile's)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", help="Agent profile YAML (default: bundled)."),
+    mode: str = typer.Option("text", "--mode", help="text (the decision path only; skips STT/TTS)."),
+    json_out: Optional[Path] = typer.Option(None, "--json-out", help="Write the scores as JSON here."),
+    show_failures: bool = typer.Option(False, "--failures", help="List the rows that did not pass."),
+) -> None:
+    """Run each row as a caller turn through the real decision path and score it by category."""
+    from frontline.agent.evaluate import evaluate, failures, run_text
+    from frontline.agent.factory import build_agent
+    from frontline.evals.dataset import EvalFileError, load_eval
+    from frontline.profile import ProfileError, load_profile
+
+    if mode != "text":
+        _fail(f"--mode {mode}: only 'text' is available (audio mode is not built yet)")
+    try:
+        rows = load_eval(file)
+        prof = load_profile(profile)
+    except (EvalFileError, ProfileError) as e:
+        _fail(str(e))
+    if namespace:
+        prof = prof.model_copy(update={"namespace": namespace})
+
+    async def go(db, kb):
+        agent = build_agent(prof, retriever=kb, db=db)
+        from frontline.agent.language import warm_up
+
+        await asyncio.to_thread(warm_up)
+        return await evaluate(rows, lambda row: run_text(agent, row, profile_name=prof.name))
+
+    report, outcomes = asyncio.run(_with_kb(prof.namespace, go))
+    table = Table(title=f"decisions on {file.name} (namespace {prof.namespace!r}, {prof.decision})")
+    for col in ("category", "n", "passed", "rate"):
+        table.add_column(col, justify="right")
+    for cat, v in report["categories"].items():
+        table.add_row(cat, str(v["n"]), str(v["passed"]), f"{v['rate']:.3f}")
+    console.print(table)
+    d = report["deflection"]
+    if d["n"]:
+        dt = Table(title="deflection")
+        for col in ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5"):
+            dt.add_column(col, justify="right")
+        dt.add_row(*(str(d[k]) for k in ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5")))
+        console.print(dt)
+    console.print(f"latency to first response: p50 {report['latency_ms']['p50']} ms, "
+                  f"p95 {report['latency_ms']['p95']} ms")
+    if show_failures:
+        for f in failures(rows, outcomes):
+            console.print(f"[yellow]{f['id']}[/yellow] {f['category']}: {f['text']!r} → {f['outcome']}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def eval_calibrate_cmd(
+    file: Path = typer.Argument(..., help="A *dev* eval file (never evals/test)."),
+    namespace: str = typer.Option("default", "--namespace", "-n"),
+) -> None:
+    """Fit the confidence model (confidence.py) on a dev file and print weights + operating points."""
+    from frontline.agent import confidence as conf
+    from frontline.evals.dataset import EvalFileError, load_eval
+
+    if "test" in file.resolve().parts:
+        _fail("refusing to calibrate on a test file: fit on evals/dev only")
+    try:
+        rows = [r for r in load_eval(file) if r.expect.article or r.category == "out_of_scope"]
+    except EvalFileError as e:
+        _fail(str(e))
+
+    async def go(db, kb):
+        feats, labels = [], []
+        for r in rows:
+            hits = await kb.search(r.text, k=5)
+            feats.append(conf.features(hits))
+            labels.append(int(bool(hits) and r.expect.article is not None and hits[0].article_id == r.expect.article))
+        return feats, labels
+
+    feats, labels = asyncio.run(_with_kb(namespace, go))
+    w = conf.fit(feats, labels)
+    console.print_json(json.dumps({k: round(v, 3) for k, v in w.items()}))
+    probs = [conf.probability(f, w) for f in feats]
+    t = Table(title=f"operating points on {file.name} ({len(rows)} rows, {sum(labels)} top-1 correct)")
+    for col in ("threshold", "answered", "correct", "wrong", "precision"):
+        t.add_column(col, justify="right")
+    for th in (0.5, 0.6, 0.7, 0.8, 0.9):
+        ans = [(p, y) for p, y in zip(probs, labels) if p >= th]
+        ok = sum(y for _, y in ans)
+        t.add_row(f"{th:.1f}", str(len(ans)), str(ok), str(len(ans) - ok), f"{ok / len(ans):.3f}" if ans else "-")
+    console.print(t)
