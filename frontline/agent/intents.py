@@ -65,6 +65,8 @@ _ASKS_HUMAN = _rx(
     r"\bescalate\b",
     r"\b(?:stop|enough)\b.*\b(?:robot|bot|machine)\b",
     r"\b(?:not|no) (?:a |an |the )?(?:robot|bot|machine|computer|ai)\b",
+    r"\b(?:do not|hate|no more) (?:want |like )?(?:to )?(?:talk |speak )?(?:to |with )?(?:a |an |the |this |some )?"
+    r"(?:robot|bot|machine|computer|automated system|ai)s?\b",
 )
 
 

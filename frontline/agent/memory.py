@@ -69,7 +69,10 @@ def window(history: list[Message], *, system_prompt: str, current: str, max_exch
     """The history slice a prompt may carry: last `max_exchanges` exchanges within `token_budget`."""
     ex = exchanges(history)
     older, recent = ex[:-max_exchanges] if len(ex) > max_exchanges else [], ex[-max_exchanges:]
-    summary = running_summary(older)
+    # the summary may use at most a quarter of what the system prompt and current turn leave over
+    avail = token_budget - estimate_tokens(system_prompt) - estimate_tokens(current)
+    summary_chars = max(0, min(SUMMARY_MAX_CHARS, avail))  # ~avail/4 tokens at ~4 characters a token
+    summary = running_summary(older, summary_chars)
 
     def cost(parts: list[list[Message]], summ: str) -> int:
         return (estimate_tokens(system_prompt) + estimate_tokens(summ) + estimate_tokens(current)
@@ -77,7 +80,7 @@ def window(history: list[Message], *, system_prompt: str, current: str, max_exch
 
     while recent and cost(recent, summary) > token_budget:
         older.append(recent.pop(0))  # the oldest verbatim exchange moves into the summary
-        summary = running_summary(older)
+        summary = running_summary(older, summary_chars)
     while summary and cost(recent, summary) > token_budget:
         summary = summary.split("\n", 1)[1] if "\n" in summary else ""
     return PromptWindow(summary, [m for e in recent for m in e], cost(recent, summary))
