@@ -390,9 +390,11 @@ class CallSession:
         for chunk in chunks:
             pcm = float_to_pcm16(resample(chunk, self.tts.sample_rate, out_rate))
             seg.samples += len(pcm)
-            await self.transport.play(seg.id, pcm)
             if last_voiced is not None and "turn_gap" not in lat:
+                # the first agent audio byte is handed to the transport now (play() may then apply
+                # backpressure on long clauses, which must not count as latency)
                 lat["turn_gap"] = (time.monotonic() - last_voiced) * 1000
+            await self.transport.play(seg.id, pcm)
 
     def _note(self, agent_turn: TurnRecord, caller: TurnRecord, data: dict) -> None:
         ids = data.get("retrieved_chunk_ids")
