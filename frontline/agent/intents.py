@@ -63,6 +63,15 @@ _ASKS_HUMAN = _rx(
     rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))",
     rf"\b(?:is there|are there) (?:a |an |any )?(?:real |live )?(?:human|person|people|someone|somebody|agent)\b.*\b(?:talk|speak)\b",
     r"\bescalate\b",
+    rf"\b(?:get|put|bring) (?:me )?(?:a |an |the |your |some )?(?:real |live |actual )?{_HUMAN} (?:on the (?:line|phone)|here)\b",
+    r"\b(?:get|give|find|put) me (?:your|a|the) (?:supervisor|manager|boss)\b",
+    r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody|a (?:supervisor|manager|human|person))(?: there)?"
+    r"(?: (?:a real person|real|human|available|i can talk to))\b",
+    r"\bis (?:a |the |your )?(?:supervisor|manager|human|person|agent) available\b",
+    r"\b(?:callback|call back|call me back)\b.*\b(?:human|person|someone|somebody|agent|team|representative)\b",
+    r"\b(?:human|person|someone|somebody|agent|team|representative)\b.*\b(?:callback|call back|call me back|call me)\b",
+    r"\btransfer (?:me )?to (?:sales|billing|support|the \w+ team|a \w+)\b",
+    r"^(?:zero|0)(?: (?:zero|0))*$",
     r"\b(?:stop|enough)\b.*\b(?:robot|bot|machine)\b",
     r"\b(?:not|no) (?:a |an |the )?(?:robot|bot|machine|computer|ai)\b",
     r"\b(?:do not|hate|no more) (?:want |like )?(?:to )?(?:talk |speak )?(?:to |with )?(?:a |an |the |this |some )?"
@@ -152,7 +161,9 @@ _INQUIRY = re.compile(
     r"tell me|do you know|please explain|explain)\s+)*"
     r"(?:how|what|why|when|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
     r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
-    r"walk me through|is my|are my|should i|how long|how many|how much)\b"
+    r"walk me through|is my|are my|should i|how long|how many|how much|"
+    r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
+    r"if (?:we|i|you|a|my|our)\b.*\b(?:what happens|what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
 _DEMAND = re.compile(
@@ -190,7 +201,9 @@ CATEGORIES: tuple[_Category, ...] = (
         topic=_rx(r"\b(?:hacked|compromised|taken over|take over|takeover|stolen|phished)\b",
                   r"\b(?:fraud|fraudulent|unauthori[sz]ed)\b",
                   r"\b(?:someone|somebody|a stranger|a hacker|hackers|an attacker|someone else|a person i do not know)\b"
-                  r".*\b(?:my|our) (?:account|card|workspace|password|email|login|payment|data|bank)\b"),
+                  r".*\b(?:my|our) (?:account|card|workspace|password|email|login|payment|data|bank)\b",
+                  r"\b(?:stranger|hacker|attacker|someone|somebody|employee|former employee|ex employee)\b.*"
+                  r"\b(?:logged in|signed in|is in|got in|downloading|changing|deleting|stealing|using)\b"),
         always=_rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
                    r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
                    r"are (?:being|logged|using|changing))\b"),
@@ -200,9 +213,12 @@ CATEGORIES: tuple[_Category, ...] = (
         topic=_rx(r"\b(?:compensat\w*|reimburse\w*|owe (?:me|us)|pay (?:me|us)(?: back)?|free months?|"
                   r"service credits?|credit (?:for|on) (?:my|our|the)|make (?:it|this|things) right|"
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
-                  r"damages|lost (?:revenue|business|sales|work|money))\b"),
+                  r"damages|lost (?:revenue|business|sales|work|money)|(?:credit|give) (?:me|us) (?:a |one |two )?"
+                  r"(?:month|months|free)|pay for (?:that|the|our|my) (?:loss|losses|damage|time)|"
+                  r"cost us (?:a |the )?(?:client|customer|deal|money|revenue))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
-                   r"\bgive (?:me|us)\b", r"\bpay (?:me|us)\b"),
+                   r"\bgive (?:me|us)\b", r"\bpay (?:me|us)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
+                   r"\bexpect you to\b"),
     ),
     _Category(
         "chargeback",
@@ -223,7 +239,13 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:reverse|remove|take off|cancel|void|waive|refund) (?:this|the|that|these|those|my) "
                   r"(?:charges?|fees?|invoices?|bill|payment)\b",
                   r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
-                  r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b"),
+                  r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b",
+                  r"\b(?:without my|without our|never gave) (?:approval|permission|consent)\b",
+                  r"\b(?:demand|want|need) (?:it|this|that|them) (?:be )?(?:reversed|refunded|removed|cancell?ed|voided)\b",
+                  r"\b(?:two|three|four|several|multiple|extra|duplicate) charges from you\b",
+                  r"\b(?:remove|delete|cancel|waive|forgive) (?:the|this|that|my|our) (?:late |overdue |unpaid )?"
+                  r"(?:invoice|fee|balance|charge)s?\b.*\b(?:mark|paid|waive)\b",
+                  r"\bmark (?:it|the invoice|this invoice|them) (?:as )?paid\b"),
     ),
     _Category(
         "refund_beyond_policy",
@@ -240,7 +262,14 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\bretention (?:offer|deal|discount|team|department)\b",
                   r"\bunless you (?:give|offer|lower|match|beat|cut)\b",
                   r"\bwhat will you (?:give|offer) (?:me|us)\b",
-                  r"\b(?:i am|we are) (?:leaving|done with) (?:you|acme|your company|this service)\b"),
+                  r"\b(?:i am|we are) (?:leaving|done with) (?:you|acme|your company|this service)\b",
+                  r"\b(?:leaving|leave|switch|switching|walk|going) (?:for|to) (?:a |the )?competitor\b",
+                  r"\b(?:or|otherwise) (?:we|i) (?:walk|leave|cancel|go|are gone|am gone|switch)\b",
+                  r"\b(?:percent|%) off\b",
+                  r"\bmatch (?:the|their|a|our) (?:price|quote|offer|deal)\b",
+                  r"\bwhat (?:kind of |sort of )?(?:deal|discount|offer|price) (?:can|could|will|would) you\b",
+                  r"\bextend (?:our|my|the) (?:trial|discount|deadline|contract)\b",
+                  r"\b(?:wipe|erase|purge) (?:all )?(?:of )?(?:our|my) (?:data|workspace|account|files|everything)\b"),
     ),
 )
 
@@ -308,7 +337,24 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bact as (?:a|an|my|the)\b",
         r"\b(?:repeat|print|show|read|tell me|what are|what were|reveal) (?:me )?(?:the |your )?(?:instructions|"
         r"rules you were given|text above|prompt|configuration|system message)\b",
-        r"\bnew instructions\b", r"\bfrom now on (?:you|your)\b",
+        r"\bnew instructions?\b", r"\bfrom now on (?:you|your)\b", r"\bnew system message\b",
+        r"^(?:system|assistant|developer|admin) (?:message |note |override )?(?:grant|give|enable|disable|set|ignore|you)\b",
+        r"\b(?:you must now|unfiltered|uncensored|no restrictions|without restrictions|no rules|no limits)\b",
+        r"\b(?:print|output|show|reveal|translate|read|dump|tell me|repeat)\b.*\b(?:hidden|system|secret|your|initial)"
+        r" (?:instructions|prompt|configuration|config|rules|guidelines)\b",
+        r"\b(?:repeat|read|print|output) everything (?:above|before|you were told)\b",
+        r"\bwhat (?:were|are) you (?:told|instructed|programmed|not allowed) (?:not )?to\b",
+        r"\bwhat (?:model|llm|ai model) are you\b", r"\bwhat is in your (?:prompt|instructions|system)\b",
+        r"\b(?:i am|we are) (?:the |from (?:the )?)?(?:ceo|owner|admin|administrator|developers?|acme (?:\w+ )?team|"
+        r"security team|engineering|it department|police|fbi)\b.*\b(?:give|tell|reset|send|disable|grant|need|transfer)\b",
+        r"\b(?:this is|it is) a test from\b", r"\bauthori[sz]ed by me\b",
+        r"\b(?:skip|bypass|disable|turn off|switch off|get around) (?:the )?(?:verification|security|identity check|"
+        r"sso|two factor|2fa|mfa|authentication)\b.*\b(?:for|on|of) (?:the |an? )?(?:account|workspace|user|someone|"
+        r"somebody|their|his|her)\b",
+        r"\b(?:skip|bypass) (?:the )?(?:verification|security|identity check|sso|two factor|2fa|mfa)\b",
+        r"\bgrant (?:me |this caller |them |him |her )?(?:admin |owner |full )?access\b",
+        r"\bjust give me access\b",
+        r"\breset (?:the )?password (?:for|of) (?:my employee|my coworker|another|someone|somebody|user|him|her)\b",
         r"\b(?:i am|this is) (?:the|an|your) (?:developer|admin|administrator|ceo|owner of acme|engineer at acme|"
         r"acme employee|supervisor)\b.*\b(?:authori[sz]e|override|allow|give|tell|need you)\b",
     )),
@@ -323,6 +369,23 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?:{_DATA}) (?:of|for|belonging to|on) (?:another|other|someone else|somebody else|a different)\b",
         r"\b(?:email|phone number|address|password|card number) (?:of|for) (?:the|your) (?:customer|user|owner|ceo|"
         r"admin|account owner) (?:of|at|for)\b",
+        r"\b(?:email|phone|number|card|invoices?|address|details|owner|admin|export|data|contacts?)\b.*\b(?:on|of|for|in) "
+        r"(?:the )?(?:account|workspace|user) (?:number )?\d+\b",
+        r"\b(?:email|phone number|card number|card|invoices?|address|export|data|contacts?|admin email|owner)\b.*"
+        r"\b(?:on|of|for|in|from) (?:the )?(?!my |our |this |your |a |an )[a-z]+(?: [a-z]+)? workspace\b",
+        r"\b(?:owner|admin|members?) of (?:the )?workspace (?!my\b|our\b)\w+",
+        r"\b(?:read|give|send|tell|show) (?:me|us) (?!my\b|our\b|your\b|the\b|a\b)[a-z]+ (?:[a-z]+ )?s "
+        r"(?:invoices?|emails?|account|details|data|password|card|phone|address|files)\b",
+        r"\b(?:list|give me|tell me|send me)\b.*\b(?:their|all (?:the |your )?)(?:emails?|phone numbers|addresses|"
+        r"contacts|customers|users|accounts|names)\b",
+        r"\bwho else\b.*\b(?:has|have|uses|is on) (?:an? )?(?:acme )?account\b",
+        r"\b(?:confirm|check|tell me|see) (?:if|whether) (?:my|a|someone|somebody|this person|[a-z]+ [a-z]+)\b.*"
+        r"\bhas (?:an? )?(?:acme )?(?:account|workspace)\b",
+        r"\b(?:home address|phone number|personal email|cell number) of (?:your|the) (?:ceo|founder|staff|employees?|"
+        r"support agent|manager)\b",
+        r"\bwhich (?:companies|customers|accounts|users) (?:were|are|got)\b.*\b(?:contacts?|emails?|names?|details)\b",
+        r"\b(?:card|account|details|data|invoices?)\b.*\bon (?:my|our) (?:coworker|colleague|boss|ex|wife|husband|"
+        r"partner|neighbou?r|friend)s?\b",
     )),
     ("secrets", _rx(
         r"\b(?:give|tell|read|send|show|share|reveal|spell|leak|dump|print|what is|what are)\b.*\b(?:your|the|acme s?|"
@@ -332,6 +395,11 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:internal|confidential|employee|staff) (?:only )?(?:documents?|docs|notes|tools|systems|wiki|"
         r"passwords?|credentials|information|data)\b",
         r"\b(?:admin|root|master|backdoor) (?:password|access|credentials|override)\b",
+        r"\bwhat is (?:your|the|acme s) (?:api key|database password|secret key|signing secret|password)\b",
+        r"\b(?:database|db|server|webhook signing|signing|encryption|private) (?:password|secret|key)\b",
+        r"\bsecret key (?:you|that you|acme) use\b",
+        r"\bsession tokens?\b.*\b(?:for|of) (?:user|another|someone|account)\b",
+        r"\b(?:read|reads|reading|used to read) (?:me )?(?:api keys|passwords|credentials|secrets|tokens)\b",
     )),
     ("promise_refund", _rx(
         r"\b(?:promise|guarantee|confirm|assure|swear|commit|agree|certify|put it in writing|on the record)\b.*"
@@ -339,6 +407,11 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:say|tell me|write|state|admit)(?: that)? (?:i|we) (?:will|am going to|are going to|can|would) "
         r"(?:get|receive|be getting|be given) (?:a |my |the |our )?(?:full )?(?:refund|money back|credit|discount)\b",
         r"\b(?:just|simply) (?:say|answer) yes\b",
+        r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)",
+        r"\b(?:say|tell me|confirm) (?:that )?you (?:guarantee|promise|approve|authori[sz]e|will waive|commit)\b",
+        r"\bsay the words\b", r"\bconfirm in writing\b", r"\bput (?:it|that) in writing\b",
+        r"\b(?:approve|authori[sz]e) (?:my|the|a|this|an?) (?:\d+ percent )?(?:refund|credit|discount|exception|waiver)\b",
+        r"\bpretend (?:you are|to be|you re)\b",
         r"\bapprove (?:my|the|a|this) (?:refund|credit|discount|exception)\b",
     )),
 )
@@ -350,3 +423,18 @@ def adversarial(norm: str) -> str | None:
         if rx.search(norm):
             return name
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Other companies' products ("reset my password in asana"): the help center is about ours only
+# --------------------------------------------------------------------------------------------
+_FOREIGN = re.compile(
+    r"\b(asana|trello|jira|monday(?: dot com| com)?|clickup|notion|basecamp|wrike|smartsheet|airtable|excel|outlook|"
+    r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
+    r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
+    r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|comcast|verizon|at&t|t mobile)\b")
+
+
+def foreign_products(norm: str) -> list[str]:
+    """Third-party product names the caller mentions (checked against the retrieved article)."""
+    return sorted({m.group(1) for m in _FOREIGN.finditer(norm)})

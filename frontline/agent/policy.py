@@ -210,6 +210,15 @@ class DefaultPolicy:
             if cid not in t.ctx.retrieved_chunk_ids:
                 t.ctx.retrieved_chunk_ids.append(cid)
 
+        foreign = [f for f in intents.foreign_products(intents.normalize(query))
+                   if top is None or f not in (top.title + " " + top.text).lower()]
+        if foreign:  # "reset my password in asana": about someone else's product, not ours
+            yield Note({"decision": "out_of_scope", "foreign_products": foreign})
+            yield Say("I'm sorry, I can only help with {} products, and I don't have information about {}. "
+                      "Would you like me to connect you with a member of our team?".format(
+                          self.profile.company, foreign[0].title()), kind="clarify")
+            t.state["offer"] = {"reason": "out_of_scope", "confidence": p_ok}
+            return
         if top is not None and p_ok >= self.profile.handoff_confidence_threshold:
             async for ev in self._answer(t, lk.answer, top.article_id, [top.chunk_id], p_ok):
                 yield ev
