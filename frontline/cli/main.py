@@ -11,6 +11,13 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 
 # --- sub-command registrations (each module owns its commands) -------------------------------
+# core: serve, call, doctor, bench latency
+from frontline.cli.core import bench_latency_cmd, call_cmd, doctor_cmd, serve_cmd  # noqa: E402
+
+app.command("serve")(serve_cmd)
+app.command("call")(call_cmd)
+app.command("doctor")(doctor_cmd)
+bench_app.command("latency")(bench_latency_cmd)
 # knowledge base: `frontline kb …`, `frontline eval retrieval`
 from frontline.cli.kb import bench_retrieval_cmd, eval_retrieval_cmd, kb_app  # noqa: E402
 
