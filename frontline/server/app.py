@@ -17,6 +17,7 @@ from frontline.call.record import CallRecord
 from frontline.call.session import CallSession
 from frontline.server.runtime import Runtime, build_runtime
 from frontline.telephony.media_stream import StreamStart, TwilioMediaTransport, handle_media_stream
+from frontline.telephony.twilio import announce_security, get_telephony, twilio_router
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def create_app(runtime: Runtime | None = None, **build_kw) -> FastAPI:
     async def lifespan(app: FastAPI):
         owned = runtime is None
         app.state.runtime = runtime or await build_runtime(**build_kw)
+        announce_security(app.state.runtime.settings)
         try:
             yield
         finally:
@@ -68,9 +70,14 @@ def create_app(runtime: Runtime | None = None, **build_kw) -> FastAPI:
     @app.websocket("/twilio/media")
     async def twilio_media(ws: WebSocket):
         rt: Runtime = app.state.runtime
+        tel = get_telephony(app)
         await ws.accept()
-        await handle_media_stream(ws, lambda st, tr: start_call(rt, st, tr))
+        await handle_media_stream(
+            ws, lambda st, tr: start_call(rt, st, tr),
+            authorize=tel.authorize, transfer=tel.transfer, hangup=tel.hangup,
+        )
 
+    app.include_router(twilio_router())
     return app
 
 

@@ -118,6 +118,9 @@ class StreamStart:
 # A factory that turns a validated `start` into a running call session; returns (session, transport).
 SessionFactory = Callable[[StreamStart, TwilioMediaTransport], Awaitable[object]]
 StartAuthorizer = Callable[[StreamStart], Awaitable[str | None]]  # → None if OK, else a reason to refuse
+# Call control, bound to the stream's `start` and the running session (telephony/twilio.py).
+TransferHook = Callable[[StreamStart, object, Handoff], Awaitable[None]]
+HangupHook = Callable[[StreamStart, object], Awaitable[None]]
 
 
 @dataclass
@@ -135,7 +138,8 @@ async def handle_media_stream(
     make_session: SessionFactory,
     *,
     authorize: StartAuthorizer | None = None,
-    hangup: Callable[[str | None], Awaitable[None]] | None = None,
+    transfer: TransferHook | None = None,
+    hangup: HangupHook | None = None,
 ) -> StreamStats:
     """Run one Twilio media stream to completion. The websocket must already be accepted."""
     stats = StreamStats()
@@ -145,6 +149,7 @@ async def handle_media_stream(
     consecutive_bad = 0
     close_reason = "stream_closed"
     send_lock = asyncio.Lock()
+    holder: dict = {}  # the session, for the call-control hooks bound at `start`
 
     async def send_text(text: str) -> None:
         async with send_lock:
@@ -223,8 +228,11 @@ async def handle_media_stream(
                                     await close_ws(CLOSE_POLICY, f"unsupported encoding {enc}")
                                     break
                                 stream_sid = sid
-                                transport = TwilioMediaTransport(send_text, sid, start.call_sid)
-                                session = await make_session(start, transport)
+                                transport = TwilioMediaTransport(
+                                    send_text, sid, start.call_sid,
+                                    transfer=_bind(transfer, start, holder), hangup=_bind(hangup, start, holder),
+                                )
+                                session = holder["session"] = await make_session(start, transport)
                                 consecutive_bad = 0
                     elif ev in ("media", "mark", "dtmf", "stop"):
                         if session is None:
@@ -281,11 +289,22 @@ async def handle_media_stream(
         if transport is not None:
             transport.close()
         if session is not None:
+            # before close(): close() persists the record
+            session.record.meta["stream_stats"] = {"media": stats.media, "bad": stats.bad, "ignored": dict(stats.ignored)}
             await session.close(close_reason)
-            session.record.meta["stream_stats"] = {"media": stats.media, "bad": stats.bad, "ignored": stats.ignored}
         if ws.client_state == WebSocketState.CONNECTED:
             try:
                 await ws.close()
             except Exception:
                 pass
     return stats
+
+
+def _bind(hook, start: StreamStart, holder: dict):
+    if hook is None:
+        return None
+
+    async def bound(*args):
+        return await hook(start, holder.get("session"), *args)
+
+    return bound
