@@ -24,7 +24,7 @@ from frontline.knowledge.articles import Article
 
 CHUNK_TOKENS = 480
 OVERLAP_TOKENS = 80
-CHUNKER_VERSION = "sections-v1"
+CHUNKER_VERSION = "sections-v2"
 _HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*#*\s*$")
 
 
@@ -37,6 +37,7 @@ class Chunk:
     heading: str  # the headings of the sections in this chunk, " / "-joined
     body: str  # the sections' text without the title prefix
     text: str  # "Title — Heading\n\nbody": what is embedded and returned
+    passages: tuple[str, ...] = ()  # "Title — Heading\ntext" per section piece (see ingest.chunk_vectors)
 
 
 def chunk_id(namespace: str, article_id: str, ordinal: int, text: str) -> str:
@@ -122,5 +123,6 @@ def chunk_article(article: Article, namespace: str, *, max_tokens: int = CHUNK_T
             chunk_id=chunk_id(namespace, article.id, ordinal, text), article_id=article.id,
             ordinal=ordinal, title=article.title, heading=" / ".join(dict.fromkeys(headings)),
             body=body, text=text,
+            passages=tuple(f"{article.title} — {h}\n{t}" if h else f"{article.title}\n{t}" for h, t, _ in group),
         ))
     return chunks

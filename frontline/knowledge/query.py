@@ -8,11 +8,11 @@ help-center search assumes none of that. So:
 1. `normalize()` fixes known ASR confusions from a small table (ASR_FIXES, whole-word regexes,
    applied in order) and strips filler / politeness phrases. The result feeds the dense arm.
 2. `lexical_terms()` keeps the content words: no fillers, no generic request words ("want",
-   "need", "help", "know"), no single letters. The lexical arm ORs them together
-   (`to_tsquery('a | b | c')`) because `websearch_to_tsquery` / `plainto_tsquery` AND every word,
-   and one stray word in a rambling question then matches nothing at all. Ranking (ts_rank_cd with
-   title weight A > heading B > body C) still favours chunks matching more, and more important,
-   words.
+   "need", "help", "know"), no single letters. The lexical arm (retrieval.py) stems them with the
+   namespace's text-search configs and ORs the lexemes, because `websearch_to_tsquery` /
+   `plainto_tsquery` AND every word, and one stray word in a rambling question then matches
+   nothing at all. Ranking (Σ idf · ts_rank, title weight A > heading B > body C) still favours
+   chunks matching more, and rarer, words.
 """
 
 from __future__ import annotations
