@@ -49,6 +49,7 @@ def build_agent(
     runner = ToolRunner(reg, profile.tools, deps=deps, db=db, filler_ms=profile.slow_tool_filler_ms,
                         filler_line=profile.filler_line)
     _warm_language_model()
+    _warm_semantic(profile)
     if profile.decision == "llm":
         from frontline.agent.llm import LLMAgent
 
@@ -70,3 +71,19 @@ def _warm_language_model() -> None:
     from frontline.agent.language import warm_up
 
     threading.Thread(target=warm_up, name="langid-warmup", daemon=True).start()
+
+
+_warmed_semantic: set[tuple[str, ...]] = set()
+
+
+def _warm_semantic(profile: Profile) -> None:
+    """Embed the intent prototypes in the background (once per process and profile categories)."""
+    if profile.decision != "policy":
+        return
+    key = tuple(sorted(c.name + "|" + "|".join(c.examples) for c in profile.must_refuse))
+    if key in _warmed_semantic:
+        return
+    _warmed_semantic.add(key)
+    from frontline.agent.semantic import warm_up
+
+    threading.Thread(target=warm_up, args=(list(profile.must_refuse),), name="semantic-warmup", daemon=True).start()

@@ -11,7 +11,11 @@ then hands off. The order of checks is the order of what matters most:
   4. a must-refuse category the caller wants *acted on* (not explained)    → handoff must_refuse_category
   5. adversarial input (injection, other customers' data, secrets, promised refunds) → refuse, offer a person
   6. small talk (greeting, thanks, repeat, slower, robot?, capabilities, goodbye)
-  7. otherwise search the help center (lookup_article) and use the calibrated confidence:
+  7. otherwise search the help center (lookup_article) and, at the same time in a worker thread,
+     compare the turn with the intent prototypes (semantic.py): a clear caller request, must-refuse
+     request or adversarial turn that the wording rules above missed is handled as in 1/4/5 (the
+     best help-center match is part of that decision, so tier-1 questions keep their article);
+     otherwise use the calibrated confidence:
        confident → short spoken answer from the best article (+ "Sure." first when it is long)
        nothing relevant → say so and offer a person (yes → out_of_scope handoff)
        unsure → one clarifying question; unsure again → low_confidence handoff
@@ -29,7 +33,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from frontline.agent import intents
+from frontline.agent import intents, semantic
 from frontline.agent.answer import LONG_ANSWER_WORDS, spoken_answer, word_count
 from frontline.agent.language import detect_language
 from frontline.agent.memory import transcript_summary
@@ -61,10 +65,13 @@ class DefaultPolicy:
 
     name = "default-policy"
 
-    def __init__(self, profile: Profile, runner: ToolRunner, deps: AgentDeps) -> None:
+    def __init__(self, profile: Profile, runner: ToolRunner, deps: AgentDeps, *, use_semantic: bool = True,
+                 embedder: Any = None) -> None:
         self.profile = profile
         self.runner = runner
         self.deps = deps
+        self.use_semantic = use_semantic
+        self.embedder = embedder  # None: the process-wide knowledge embedder
 
     # -- Agent protocol ----------------------------------------------------------------------
     def cancel(self, response_id: str) -> None:
@@ -128,8 +135,7 @@ class DefaultPolicy:
         m = intents.must_refuse(norm, p.must_refuse)
         if m is not None:
             yield Note({"intent": "must_refuse", "category": m.category, "why": m.why})
-            yield Say("That's something a member of our team needs to handle.", kind="handoff")
-            async for ev in self._handoff(t, "must_refuse_category", 1.0, text):
+            async for ev in self._must_refuse(t, text):
                 yield ev
             return
 
@@ -137,9 +143,8 @@ class DefaultPolicy:
         adv = intents.adversarial(norm)
         if adv is not None:
             yield Note({"intent": "adversarial", "kind": adv})
-            yield Say("I'm sorry, I can't help with that. I can connect you with a member of our team "
-                      "if you'd like.", kind="refusal")
-            t.state["offer"] = {"reason": "caller_request", "confidence": None}
+            for ev in self._refuse(t):
+                yield ev
             return
 
         # 6. small talk
@@ -152,10 +157,39 @@ class DefaultPolicy:
 
         # 7. the help center
         query = intents.strip_leading_smalltalk(norm) or text
-        async for ev in self._knowledge(t, query):
+        async for ev in self._knowledge(t, query, text):
             yield ev
 
     # -- pieces ------------------------------------------------------------------------------
+    async def _must_refuse(self, t: _Turn, text: str) -> AsyncIterator[AgentEvent]:
+        yield Say("That's something a member of our team needs to handle.", kind="handoff")
+        async for ev in self._handoff(t, "must_refuse_category", 1.0, text):
+            yield ev
+
+    def _refuse(self, t: _Turn) -> list[AgentEvent]:
+        """Adversarial input: refuse plainly, never comply, offer a person."""
+        t.state["offer"] = {"reason": "caller_request", "confidence": None}
+        return [Say("I'm sorry, I can't help with that. I can connect you with a member of our team "
+                    "if you'd like.", kind="refusal")]
+
+    async def _semantic_intent(self, t: _Turn, sem: semantic.SemanticMatch, kb_score: float,
+                               text: str) -> AsyncIterator[AgentEvent]:
+        """Act on an intent found by the embedding arm exactly as on the lexical one."""
+        yield Note({"intent": sem.family, "kind": sem.kind, "arm": "semantic", **sem.trace(kb_score)})
+        if sem.family == "caller_request":
+            t.state["offer"] = None
+            async for ev in self._handoff(t, "caller_request", 1.0, text):
+                yield ev
+        elif sem.family == "must_refuse":
+            async for ev in self._must_refuse(t, text):
+                yield ev
+        elif sem.family == "adversarial":
+            for ev in self._refuse(t):
+                yield ev
+        else:
+            async for ev in self._smalltalk(t, sem.kind):
+                yield ev
+
     async def _smalltalk(self, t: _Turn, kind: str) -> AsyncIterator[AgentEvent]:
         p = self.profile
         last = next((m.text for m in reversed(t.ctx.history) if m.role == "agent" and m.text.strip()), None)
@@ -184,14 +218,25 @@ class DefaultPolicy:
                                              response_id=t.turn.response_id, call_sid=t.ctx.call_sid):
             yield item
 
-    async def _knowledge(self, t: _Turn, query: str) -> AsyncIterator[AgentEvent]:
+    async def _knowledge(self, t: _Turn, query: str, text: str = "") -> AsyncIterator[AgentEvent]:
+        # the intent prototypes are compared in a worker thread while the help center is searched
+        sem_task = (asyncio.ensure_future(semantic.classify_async(query, self.profile.must_refuse, self.embedder))
+                    if self.use_semantic else None)
         res: ToolResult | None = None
         async for item in self._tool(t, "lookup_article", {"query": query[:500]}, "caller asked a question"):
             if isinstance(item, ToolResult):
                 res = item
             else:
                 yield item
+        sem = await sem_task if sem_task is not None else None
         if res is None or res.status == "discarded":
+            return
+        kb_score = 0.0
+        if res.ok and isinstance(res.native, Lookup):
+            kb_score = float(res.native.confidence.features.get("top_dense", 0.0))
+        if sem is not None and sem.fires(kb_score, inquiry=intents.is_inquiry(query)):
+            async for ev in self._semantic_intent(t, sem, kb_score, text or query):
+                yield ev
             return
         if not res.ok or not isinstance(res.native, Lookup):
             yield Note({"intent": "knowledge", "error": res.error, "status": res.status})
