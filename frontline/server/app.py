@@ -17,6 +17,7 @@ from frontline.call.record import CallRecord
 from frontline.call.session import CallSession
 from frontline.server.runtime import Runtime, build_runtime
 from frontline.telephony.media_stream import StreamStart, TwilioMediaTransport, handle_media_stream
+from frontline.telephony.softphone import softphone_router
 from frontline.telephony.twilio import announce_security, get_telephony, twilio_router
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def create_app(runtime: Runtime | None = None, **build_kw) -> FastAPI:
         )
 
     app.include_router(twilio_router())
+    app.include_router(softphone_router(lambda a: a.state.runtime, get_telephony))
     return app
 
 
