@@ -37,16 +37,20 @@ class ClauseSplitter:
         return [rest] if rest else []
 
     def _find_cut(self) -> int | None:
+        """The earliest place the buffer can be cut into a finished clause, if any."""
+        cuts = []
         for m in _SENTENCE_END.finditer(self.buf):
-            if m.group(2) or False:  # sentence end followed by whitespace: complete
+            if m.group(2):  # sentence end followed by whitespace: complete
                 head = self.buf[: m.start()]
                 if re.search(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|e\.g|i\.e|vs)$", head):
                     continue  # an abbreviation or initial, not a sentence end
-                return m.end()
+                cuts.append(m.end())
+                break
         for m in _SOFT.finditer(self.buf):
             if len(self.buf[: m.start()].split()) >= self.min_soft_words:
-                return m.end()
-        return None
+                cuts.append(m.end())
+                break
+        return min(cuts) if cuts else None
 
 
 def split_clauses(text: str) -> list[str]:

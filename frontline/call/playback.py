@@ -55,6 +55,7 @@ class PacedPlayback:
         self._idle.set()
         self._task: asyncio.Task | None = None
         self._closed = False
+        self._paused = False
         self.max_pending_marks = max_pending_marks
         self.first_send_at: dict[str, float] = {}  # segment -> monotonic time its first frame hit the wire
         self.stale_marks = 0
@@ -66,11 +67,9 @@ class PacedPlayback:
         pos = self._seg_sent.get(segment_id, 0)
         for i in range(0, len(pcm), self.frame):
             f = pcm[i : i + self.frame]
+            end = pos + i + len(f)  # samples of this segment played once this frame has played
             if len(f) < self.frame:
                 f = np.concatenate([f, np.zeros(self.frame - len(f), np.int16)])
-                end = pos + len(pcm) - i
-            else:
-                end = pos + i + self.frame
             self._queue.append((segment_id, f, end))
         self._seg_sent[segment_id] = pos + len(pcm)
         self._heard.setdefault(segment_id, 0)
@@ -105,6 +104,7 @@ class PacedPlayback:
         self._queue.clear()
         self._pending.clear()
         self._gen += 1
+        self._paused = False
         self._idle.set()
         await self._send_clear()
 
@@ -115,6 +115,15 @@ class PacedPlayback:
         self._idle.set()
         if self._task:
             self._task.cancel()
+
+    def pause(self) -> None:
+        """Stop sending (the caller may be starting to talk); queued audio is kept."""
+        self._paused = True
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            self._wake.set()
 
     # -- far-end acknowledgements -------------------------------------------------------------
     def on_mark(self, name: str) -> None:
@@ -154,6 +163,11 @@ class PacedPlayback:
         sent_ms = 0.0
         try:
             while not self._closed:
+                if self._paused:
+                    start = None  # the clock restarts when sending resumes
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
                 if not self._queue:
                     start = None
                     self._wake.clear()

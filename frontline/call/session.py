@@ -133,6 +133,7 @@ class CallSession:
         self._closed = asyncio.Event()
         self._ending = False
         self.turn_latencies: list[dict[str, float]] = []
+        self._output_held = False
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self, *, greet: bool = True) -> None:
@@ -233,14 +234,30 @@ class CallSession:
             if ev is TurnEvent.SPEECH_START:
                 self._last_activity = time.monotonic()
                 self._reprompted = False
+                if self._agent_active():
+                    # Possible barge-in: hold the agent's audio now (~100 ms after onset) and decide at
+                    # barge_in_ms of voiced speech; a noise blip resumes playback where it stopped.
+                    self._output_held = True
+                    self.transport.pause_output()
             elif ev is TurnEvent.PAUSE:
                 self._start_speculative_stt()
+                if self._output_held and d.voiced_ms < self.profile.turn_taking.barge_in_ms:
+                    self._release_output()  # not a barge-in (a blip or a short backchannel)
             elif ev is TurnEvent.RESUME:
                 self._spec = None  # the caller kept talking: that transcript is stale
             elif ev is TurnEvent.TURN_END:
                 self._end_of_turn()
-        if d.in_speech and d.voiced_ms >= self.profile.turn_taking.barge_in_ms and self._agent_active():
-            await self._barge_in()
+        if d.in_speech and d.voiced_ms >= self.profile.turn_taking.barge_in_ms:
+            if self._agent_active():
+                await self._barge_in()
+            elif self._output_held:
+                self._release_output()
+        elif self._output_held and not d.in_speech:
+            self._release_output()  # the speech run ended without becoming a barge-in
+
+    def _release_output(self) -> None:
+        self._output_held = False
+        self.transport.resume_output()
 
     def _start_speculative_stt(self) -> None:
         audio = np.concatenate(self._turn_audio) if self._turn_audio else np.zeros(0, np.float32)
@@ -427,11 +444,15 @@ class CallSession:
 
     async def _barge_in(self) -> None:
         t = time.monotonic()
+        # stop sending at once (synchronously: the response can't slip more audio out while it is being
+        # cancelled), cancel the response, then flush the far end with one `clear`
+        self.transport.pause_output()
         resp = self._response
         if resp is not None and not resp.done() and resp is not asyncio.current_task():
             resp.cancel()
             with contextlib.suppress(BaseException):
                 await resp
+        self._output_held = False
         await self.transport.clear()
         if self._utt is not None:
             self._utt.interrupted = True

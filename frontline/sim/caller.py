@@ -254,7 +254,9 @@ async def run_call(
             state["current"] = lr
         if lines and not res.closed_by_server:
             await agent_quiet(need_audio_after=prev_end)
-        await asyncio.sleep(tail_s)
+        tail_end = time.monotonic() + tail_s
+        while time.monotonic() < tail_end and not res.closed_by_server:
+            await asyncio.sleep(0.05)
         stop.set()
         await clock
         if hangup_at_end and not res.closed_by_server:

@@ -26,6 +26,7 @@ from frontline.call.protocols import Transcript
 
 _MIN_WINDOW_S = 10.0  # shortest window that did not loop in our measurements
 _PAD_S = 2.0  # at least this much trailing silence after the turn
+_NO_SPEECH = 0.6  # Whisper's own no-speech threshold
 _TOKENS_PER_S = 6.0  # speech rarely exceeds ~4 tokens/s; above 6/s + slack it is a loop
 
 
@@ -100,7 +101,10 @@ class WhisperSTT:
             max_length=2 * max_tokens + len(prompt),
             suppress_blank=True,
             suppress_tokens=[-1],
+            return_no_speech_prob=True,
         )
+        if res[0].no_speech_prob > _NO_SPEECH:
+            return ""  # Whisper says "you" / "Thank you." to silence; its no-speech head knows better
         ids = [t for t in res[0].sequences_ids[0] if t < self._tok.eot]
         if len(ids) > max_tokens or looks_repetitive(ids):
             self.fallbacks += 1
@@ -117,4 +121,4 @@ class WhisperSTT:
             vad_filter=False,
             temperature=0.0,
         )
-        return " ".join(s.text.strip() for s in segments).strip()
+        return " ".join(s.text.strip() for s in segments if s.no_speech_prob <= _NO_SPEECH).strip()

@@ -79,6 +79,12 @@ class TwilioMediaTransport:
     async def clear(self) -> None:
         await self.playback.clear()
 
+    def pause_output(self) -> None:
+        self.playback.pause()
+
+    def resume_output(self) -> None:
+        self.playback.resume()
+
     def heard_samples(self, segment_id: str) -> int:
         return self.playback.heard_samples(segment_id)
 
