@@ -44,9 +44,14 @@ def eval_run_cmd(
     namespace: Optional[str] = typer.Option(None, "--namespace", "-n", help="Knowledge-base namespace "
                                             "(default: the profile's)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Agent profile YAML (default: bundled)."),
-    mode: str = typer.Option("text", "--mode", help="text (the decision path only; skips STT/TTS)."),
+    mode: str = typer.Option("text", "--mode", help="text (the decision path only; skips STT/TTS) or audio "
+                             "(spoken through a phone line and the real call path; frontline/cli/evals.py)."),
     json_out: Optional[Path] = typer.Option(None, "--json-out", help="Write the scores as JSON here."),
     show_failures: bool = typer.Option(False, "--failures", help="List the rows that did not pass."),
+    voices: str = typer.Option("hibari-us,hibari-gb,piper-joe,espeak", "--voices", help="Audio mode: caller voices."),
+    snr_db: Optional[float] = typer.Option(None, "--snr-db", help="Audio mode: noise SNR for rows without snr_db."),
+    workers: int = typer.Option(2, "--workers", help="Audio mode: concurrent simulated calls."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N rows."),
 ) -> None:
     """Run each row as a caller turn through the real decision path and score it by category."""
     from frontline.agent.evaluate import evaluate, failures, run_text
@@ -54,8 +59,13 @@ def eval_run_cmd(
     from frontline.evals.dataset import EvalFileError, load_eval
     from frontline.profile import ProfileError, load_profile
 
+    if mode == "audio":
+        from frontline.cli.evals import run_audio_eval
+
+        return run_audio_eval(file, namespace=namespace, profile=profile, voices=voices, snr_db=snr_db,
+                              workers=workers, json_out=json_out, limit=limit, show_failures=show_failures)
     if mode != "text":
-        _fail(f"--mode {mode}: only 'text' is available (audio mode is not built yet)")
+        _fail(f"--mode {mode}: choose text or audio")
     try:
         rows = load_eval(file)
         prof = load_profile(profile)
@@ -63,6 +73,7 @@ def eval_run_cmd(
         _fail(str(e))
     if namespace:
         prof = prof.model_copy(update={"namespace": namespace})
+    rows = rows[:limit] if limit else rows
 
     async def go(db, kb):
         agent = build_agent(prof, retriever=kb, db=db)
