@@ -7,7 +7,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install install-dev test-deps run test eval bench doctor clean
+.PHONY: install install-dev test-deps run test eval eval-deps bench doctor clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,8 +46,25 @@ test: install-dev test-deps
 doctor: install
 	$(BIN)/frontline doctor
 
-bench: install
-	$(BIN)/frontline bench latency --turns 20 --json-out out/bench-latency.json
+# Spoken evals and benchmarks (issue 7). eval-deps: Debian's espeak-ng (the accented/robotic stress
+# voice) and asterisk core sounds (real recorded human speech + transcripts) — apt only when missing
+# and root; without them those parts fail (CLI) or skip loudly (tests).
+eval-deps: install
+	@if { ! command -v espeak-ng >/dev/null || [ ! -d /usr/share/asterisk/sounds/en ] \
+	      || [ ! -e /usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz ]; } \
+	    && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    espeak-ng asterisk-core-sounds-en-wav asterisk-core-sounds-en) \
+	  || echo "eval-deps: could not install espeak-ng / asterisk sounds" >&2; fi
+
+# The release gate: the frozen eval spoken through the phone line and the real call path.
+# EVAL_ARGS="--mode text" for the decision layer alone; "--update-baseline" to write a new cut.
+eval: install eval-deps
+	$(BIN)/frontline eval gate --mode audio --baseline evals/baseline.json $(EVAL_ARGS)
+
+# All benchmarks → out/bench/*.json + BENCHMARKS.md (BENCH_ARGS="--quick" for a short run).
+bench: install-dev eval-deps
+	$(BIN)/python -m frontline.bench.report $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out

@@ -1,0 +1,29 @@
+"""Load benchmark mechanics and admission control, against a real `frontline serve` subprocess."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontline.bench.load import _pct
+
+
+def test_percentiles():
+    assert _pct([], 0.5) is None
+    assert _pct([100.0, 200.0, 300.0, 400.0, 500.0], 0.5) == 300.0
+    assert _pct(list(map(float, range(1, 101))), 0.99) == 99.0  # rounded to 0.1 ms
+
+
+@pytest.mark.slow
+async def test_overflow_calls_get_the_apology_and_are_not_admitted(tmp_path):
+    """3 callers, capacity 2: admitted calls are answered; the overflow caller gets at_capacity."""
+    from frontline.bench.load import plot, run_load
+
+    res = await run_load(3, 12.0, False, max_calls=2)
+    lv = res["levels"][0]
+    assert lv["rejected_at_capacity"] >= 1, lv
+    assert lv["errors"] == 0 and lv["dropped"] == 0, lv["error_kinds"]
+    assert lv["turns"] >= 2 and lv["turn_gap_ms"]["p95"] < 3000
+    assert lv["rss_mb"]["max"] > 100 and lv["samples"]
+    assert res["largest_ok_concurrency"] is None  # a level with rejected calls is not "ok"
+    plot(res, tmp_path / "load.png")
+    assert (tmp_path / "load.png").stat().st_size > 1000
