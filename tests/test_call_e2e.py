@@ -118,3 +118,19 @@ async def test_no_speech_reprompts_then_says_goodbye_and_persists(server, runtim
     assert runtime.profile.reprompt in texts and runtime.profile.goodbye in texts
     stored = await runtime.store.load(rec["call_id"])
     assert stored is not None and stored["end_reason"] == "no_input" and len(stored["turns"]) == 3
+
+
+async def test_a_crashed_stt_model_loses_the_turn_not_the_call(server, runtime, monkeypatch):
+    def crashed(audio):
+        raise RuntimeError("CTranslate2 crashed")
+
+    with monkeypatch.context() as m:
+        m.setattr(runtime.models.stt, "transcribe", crashed)
+        rep = await place_call(server, [line("How do I download a copy of my invoice?")])
+    # the turn is lost (nothing was heard), the error is on the record, and the call ended normally
+    assert any("CTranslate2 crashed" in e for e in rep.record["meta"].get("errors", []))
+    assert rep.turns == [] and rep.record["end_reason"] == "caller_hangup"
+    assert (await runtime.store.load(rep.call_id))["end_reason"] == "caller_hangup"
+    # the process is fine: the next call is answered
+    rep2 = await place_call(server, [line("How do I reset my password?")])
+    assert "password" in rep2.turns[0]["agent_text"].lower()

@@ -40,6 +40,9 @@ class Runtime:
     started_at: float = field(default_factory=time.monotonic)
 
     def remember(self, rec: CallRecord) -> None:
+        """Keep a finished call for GET /calls (bounded); its audio lives in the database only."""
+        for t in rec.turns:
+            t.audio_ulaw = None
         self.recent[rec.call_id] = rec
         self.recent.move_to_end(rec.call_id)
         while len(self.recent) > RECENT_CALLS:

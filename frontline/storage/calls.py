@@ -1,8 +1,9 @@
-"""Persisting call records. A dead database never loses a call: the record is spooled to disk
-(FRONTLINE_DATA_DIR/spool/*.json) and `replay_spool()` loads it later."""
+"""Persisting call records. A dead database never loses a call: the record (with its caller audio)
+is spooled to disk as JSON (FRONTLINE_DATA_DIR/spool/<call_id>.json)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from pathlib import Path
@@ -63,7 +64,11 @@ class CallStore:
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         p = self.spool_dir / f"{rec.call_id}.json"
         tmp = p.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rec.to_json(), default=str), encoding="utf-8")
+        data = rec.to_json()
+        for t, d in zip(rec.turns, data["turns"]):  # keep the caller audio too: nothing is lost
+            if t.audio_ulaw:
+                d["audio_ulaw_b64"] = base64.b64encode(t.audio_ulaw).decode("ascii")
+        tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
         tmp.replace(p)
         return p
 
