@@ -11,17 +11,20 @@ Each Hit keeps the raw evidence (best cosine, best ts_rank_cd, 1-based article r
 an arm missed the article) for the decision layer, which calibrates its own confidence.
 
 The lexical arm ORs the query's stemmed content words, scores Σ idf(t)·ts_rank(tsv, t) (ts_rank
-alone has no IDF), and only lets words present in ≤ max_df of the chunks select candidates, which
-bounds the rows it ranks on a big help center. Fusion weights were tuned on evals/dev only.
+alone has no IDF), and only lets the rarest words (present in ≤ max_df of the chunks, and together in
+≤ candidate_rows chunks) select candidates, which bounds the rows it ranks on a big help center; it
+scores narrow rows and fetches text for the top k only. Fusion weights were tuned on evals/dev only.
 
 Latency: the query is embedded in a worker thread while the lexical query already runs on another
-pooled connection; then the dense query (HNSW, cosine) runs. An optional rerank stage sits behind
+pooled connection; then the dense query (HNSW, cosine) runs, pipelined with its SET LOCAL. Lexeme
+statistics (IDF) are cached per namespace and refreshed in the background. An optional rerank stage sits behind
 the `Reranker` protocol and is off by default (no cross-encoder ships its weights on PyPI).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -36,6 +39,8 @@ from frontline.knowledge.query import Query, build_query
 from frontline.knowledge.types import Hit
 from frontline.storage.db import Database
 
+log = logging.getLogger(__name__)
+
 Arms = Literal["hybrid", "dense", "lexical"]
 
 
@@ -43,17 +48,21 @@ Arms = Literal["hybrid", "dense", "lexical"]
 class RetrievalConfig:
     """Fusion knobs. Tuned only on evals/dev/retrieval.jsonl (never on evals/test).
 
+    Weighted reciprocal rank fusion with the spec's k = 60: score = Σ w_arm / (60 + rank_arm).
     On the Acme dev set (351 caller questions) the dense arm is much stronger than full text
-    (recall@1 0.81 vs 0.62), and equal-weight RRF (k=60) *lowered* recall@1 to 0.76. With the
-    lexical arm at weight 0.2 and k=10 it breaks near-ties between dense neighbours instead:
-    recall@1 0.812, recall@5 0.986, MRR 0.887 (dense alone: 0.809 / 0.980 / 0.881).
+    (recall@1 0.809 vs 0.624), and equal weights lowered recall@1 to 0.755. With k = 60 a lexical
+    rank-1 vs rank-40 difference is worth 0.08 · (1/61 - 1/100) ≈ 2 dense rank steps, so full
+    text lifts an article past its close dense neighbours but cannot overrule a clear dense
+    winner. Dev sweep (k = 60, dense weight 1): lexical weight 0.04–0.12 all give recall@1
+    0.809–0.815 / recall@5 0.983–0.986 / MRR 0.885–0.888 (dense alone 0.809 / 0.980 / 0.881);
+    0.2 and above fall below dense alone. 0.08, the middle of that plateau: 0.812 / 0.983 / 0.888.
     """
 
     dense_k: int = 40
     lexical_k: int = 40
-    rrf_k: int = 10
+    rrf_k: int = 60
     dense_weight: float = 1.0
-    lexical_weight: float = 0.2
+    lexical_weight: float = 0.08
     ef_search: int = 100
     # ts_rank_cd normalisation flags (1 = divide by 1 + log(document length))
     rank_normalization: int = 1
@@ -61,6 +70,8 @@ class RetrievalConfig:
     # but keep at least min_terms of the rarest
     max_df: float = 0.25
     min_terms: int = 2
+    # ... and only the rarest lexemes whose chunk counts sum to at most this select candidates
+    candidate_rows: int = 2000
     # "idf": Σ idf(t)·ts_rank(tsv, t) over the query lexemes; "rank_cd": ts_rank_cd of the OR query
     lexical_scoring: Literal["idf", "rank_cd"] = "idf"
     arms: Arms = "hybrid"
@@ -155,6 +166,7 @@ class KnowledgeBase:
         self._info: dict[str, NamespaceInfo] = {}
         self._ts_configs: dict[str, tuple[float, list[str]]] = {}
         self._stats: dict[str, LexemeStats] = {}
+        self._refreshing: dict[str, asyncio.Task] = {}
         self._stem_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self.last_lexemes: list[str] = []
         self.last_trace = SearchTrace()
@@ -188,17 +200,35 @@ class KnowledgeBase:
         return cfgs
 
     async def _lexeme_stats(self, conn, namespace: str) -> LexemeStats:
-        """Chunk frequency of every lexeme in the namespace (ts_stat), cached for STATS_TTL_S."""
+        """Chunk frequency of every lexeme in the namespace (ts_stat), cached for STATS_TTL_S.
+
+        ts_stat reads every tsvector of the namespace (~50 ms at 10k chunks), so only the first
+        search of a namespace waits for it; after the TTL the cached stats keep serving while a
+        background task recomputes them on its own pooled connection (IDF moves slowly)."""
         st = self._stats.get(namespace)
-        if st is not None and time.monotonic() - st.at < STATS_TTL_S:
-            return st
+        if st is None:
+            st = await self._compute_stats(conn, namespace)
+            self._stats[namespace] = st
+        elif time.monotonic() - st.at >= STATS_TTL_S and namespace not in self._refreshing:
+            self._refreshing[namespace] = asyncio.create_task(self._refresh_stats(namespace))
+        return st
+
+    @staticmethod
+    async def _compute_stats(conn, namespace: str) -> LexemeStats:
         inner = sql.SQL("SELECT tsv FROM kb_chunks WHERE namespace = {}").format(sql.Literal(namespace))
         rows = await (await conn.execute("SELECT word, ndoc FROM ts_stat(%s)", (inner.as_string(conn),))).fetchall()
         n = (await (await conn.execute(
             "SELECT count(*) FROM kb_chunks WHERE namespace = %s", (namespace,))).fetchone())[0]
-        st = LexemeStats(time.monotonic(), n, {w: d for w, d in rows})
-        self._stats[namespace] = st
-        return st
+        return LexemeStats(time.monotonic(), n, {w: d for w, d in rows})
+
+    async def _refresh_stats(self, namespace: str) -> None:
+        try:
+            async with self.db.pool.connection() as conn:
+                self._stats[namespace] = await self._compute_stats(conn, namespace)
+        except Exception:  # keep serving the old stats; the next search past the TTL retries
+            log.warning("refreshing lexeme stats of namespace %r failed", namespace, exc_info=True)
+        finally:
+            self._refreshing.pop(namespace, None)
 
     async def _stems(self, conn, cfgs: list[str], terms: tuple[str, ...]) -> list[str]:
         """Query words → index lexemes under each text-search config (memoised per process)."""
@@ -220,16 +250,26 @@ class KnowledgeBase:
         return out
 
     def _filter_terms(self, lexemes: list[str], st: LexemeStats) -> list[str]:
-        """The lexemes that select candidates: those in at most max_df of the chunks (at least the
-        `min_terms` rarest). Very common words still count in the score, but matching only them
-        does not make a chunk a candidate; that bounds the rows ranked on a large help center."""
+        """The lexemes that select candidates, rarest first: those in at most max_df of the chunks
+        (at least the `min_terms` rarest), and only while their chunk counts add up to at most
+        `candidate_rows` (at least one). Every query lexeme still counts in the score; the filter
+        only decides which chunks get scored. A chunk that matches nothing but common words
+        rarely reaches the top 40 anyway, and this bounds the rows ranked on a big help center
+        (a MaxScore-style cut-off). On the sample help center no query reaches the row budget."""
         cfg = self.config
         limit = max(1.0, cfg.max_df * st.n)
-        kept = [lx for lx in lexemes if st.ndoc[lx] <= limit]
+        ordered = sorted(lexemes, key=lambda lx: (st.ndoc[lx], lx))
+        kept = [lx for lx in ordered if st.ndoc[lx] <= limit]
         if len(kept) < cfg.min_terms:
-            rarest = sorted(lexemes, key=lambda lx: st.ndoc[lx])[: cfg.min_terms]
-            kept = [lx for lx in lexemes if lx in rarest]
-        return kept
+            kept = ordered[: cfg.min_terms]
+        out: list[str] = []
+        rows = 0
+        for lx in kept:
+            if out and rows + st.ndoc[lx] > cfg.candidate_rows:
+                break
+            out.append(lx)
+            rows += st.ndoc[lx]
+        return out
 
     async def lexical(self, query: Query, namespace: str, limit: int) -> list[ArmHit]:
         if not query.terms:
@@ -246,7 +286,7 @@ class KnowledgeBase:
             def quote(lx: str) -> str:
                 return "'" + lx.replace("'", "''") + "'"
 
-            filt = self._filter_terms(lexemes, st) if cfg.max_df < 1.0 else lexemes
+            filt = self._filter_terms(lexemes, st)
             params: dict = {"q": " | ".join(quote(lx) for lx in filt), "ns": namespace, "k": limit}
             norm = sql.Literal(cfg.rank_normalization)
             if cfg.lexical_scoring == "idf":
@@ -263,10 +303,16 @@ class KnowledgeBase:
             else:
                 params["all"] = " | ".join(quote(lx) for lx in lexemes)
                 score = sql.SQL("ts_rank_cd(c.tsv, %(all)s::tsquery, {norm})").format(norm=norm)
+            # score narrow rows (chunk id + tsvector) and fetch text / title / url for the top k only:
+            # carrying the wide rows through the sort and a join with kb_articles cost 3x the time
             stmt = sql.SQL(
-                "SELECT c.chunk_id, c.article_id, c.title, c.text, a.url, {score} AS r "
-                "FROM kb_chunks c JOIN kb_articles a USING (namespace, article_id) "
-                "WHERE c.namespace = %(ns)s AND c.tsv @@ %(q)s::tsquery ORDER BY r DESC, c.chunk_id LIMIT %(k)s"
+                "SELECT c.chunk_id, c.article_id, c.title, c.text, a.url, s.r "
+                "FROM (SELECT chunk_id, {score} AS r FROM kb_chunks c"
+                "      WHERE c.namespace = %(ns)s AND c.tsv @@ %(q)s::tsquery"
+                "      ORDER BY r DESC, chunk_id LIMIT %(k)s) s "
+                "JOIN kb_chunks c ON c.namespace = %(ns)s AND c.chunk_id = s.chunk_id "
+                "JOIN kb_articles a ON a.namespace = c.namespace AND a.article_id = c.article_id "
+                "ORDER BY s.r DESC, s.chunk_id"
             ).format(score=score)
             rows = await (await conn.execute(stmt, params)).fetchall()
         return [ArmHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
@@ -281,10 +327,12 @@ class KnowledgeBase:
             "      LIMIT %(k)s) c "
             "JOIN kb_articles a USING (namespace, article_id) ORDER BY cos DESC"
         ).format(dim=sql.Literal(int(dim)), ns=sql.Literal(namespace))
+        ef = sql.SQL("SET LOCAL hnsw.ef_search = {}").format(sql.Literal(int(max(self.config.ef_search, limit))))
         async with self.db.pool.connection() as conn:
-            async with conn.transaction():
-                await conn.execute(sql.SQL("SET LOCAL hnsw.ef_search = {}").format(
-                    sql.Literal(int(max(self.config.ef_search, limit)))))
+            # one round trip for BEGIN + SET LOCAL + the query (pipeline), then COMMIT on release:
+            # on two busy cores every wait for the server to be scheduled shows up in the p95
+            async with conn.pipeline():
+                await conn.execute(ef)
                 rows = await (await conn.execute(stmt, {"v": vector, "k": limit}, prepare=False)).fetchall()
         return [ArmHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
 
@@ -333,4 +381,5 @@ class KnowledgeBase:
         kb = KnowledgeBase(self.db, namespace=self.namespace, embedder=self._embedder,
                            config=replace(self.config, **changes), reranker=self.reranker)
         kb._info, kb._stats, kb._stem_cache, kb._ts_configs = self._info, self._stats, self._stem_cache, self._ts_configs
+        kb._refreshing = self._refreshing
         return kb
