@@ -40,7 +40,7 @@ test-deps: install-dev
 	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/pip install -q playwright \
 	  || echo "test-deps: could not install playwright; the browser softphone test will skip" >&2
 
-test: install-dev test-deps
+test: install-dev test-deps eval-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 doctor: install
