@@ -244,7 +244,7 @@ class CallSession:
                 if self._output_held and d.voiced_ms < self.profile.turn_taking.barge_in_ms:
                     self._release_output()  # not a barge-in (a blip or a short backchannel)
             elif ev is TurnEvent.RESUME:
-                self._spec = None  # the caller kept talking: that transcript is stale
+                self._drop_speculative()  # the caller kept talking: that transcript is stale
             elif ev is TurnEvent.TURN_END:
                 self._end_of_turn()
         if d.in_speech and d.voiced_ms >= self.profile.turn_taking.barge_in_ms:
@@ -259,7 +259,16 @@ class CallSession:
         self._output_held = False
         self.transport.resume_output()
 
+    def _drop_speculative(self) -> None:
+        """Discard a stale speculative transcription. Cancelling it frees the STT pool when the job has
+        not started yet (micro-pauses — "A. P. I." — would otherwise queue several stale runs ahead of
+        the one that matters); a job already running finishes and is ignored."""
+        if self._spec is not None:
+            self._spec.cancel()
+            self._spec = None
+
     def _start_speculative_stt(self) -> None:
+        self._drop_speculative()
         audio = np.concatenate(self._turn_audio) if self._turn_audio else np.zeros(0, np.float32)
         self._spec_windows = len(self._turn_audio)
         self._spec = asyncio.ensure_future(self._timed_stt(audio))

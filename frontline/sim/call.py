@@ -24,6 +24,12 @@ _voices: dict[str, object] = {}
 
 
 def caller_voice(name: str):
+    """The TTS engine for a caller voice; reuses the process's shared engine when one is loaded
+    (an in-process server and its simulated callers need not hold two copies of a model)."""
+    from frontline.speech import models
+
+    if models._shared is not None:
+        return models._shared.tts(name)
     if name not in _voices:
         _voices[name] = load_tts(name)
     return _voices[name]

