@@ -197,3 +197,62 @@ class PacedPlayback:
             log.warning("playback pacer stopped", exc_info=True)
             self._closed = True
             self._idle.set()
+
+
+class PacedTransport:
+    """The Transport methods every paced transport shares (Twilio media stream, browser softphone).
+
+    A subclass sends one frame (`_send_frame(frame, mark)`) and a flush (`_send_clear()`) in its own
+    wire format and calls `_init_playback(...)` from its constructor; pacing, marks, heard-audio
+    accounting, backpressure, output hold and the transfer/hang-up hooks live here once.
+    """
+
+    out_sample_rate: int
+    max_queued_ms = 1500  # backpressure: TTS runs ahead of the wire by at most this much
+
+    def _init_playback(self, *, sample_rate: int, lead_ms: int, transfer=None, hangup=None) -> None:
+        self._transfer, self._hangup = transfer, hangup
+        self.playback = PacedPlayback(self._send_frame, self._send_clear, sample_rate=sample_rate, lead_ms=lead_ms)
+
+    async def _send_frame(self, frame: np.ndarray, mark: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def _send_clear(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def play(self, segment_id: str, pcm: np.ndarray) -> None:
+        self.playback.enqueue(segment_id, pcm)
+        while self.playback.queued_ms > self.max_queued_ms:
+            await asyncio.sleep(0.02)
+
+    async def clear(self) -> None:
+        await self.playback.clear()
+
+    def pause_output(self) -> None:
+        self.playback.pause()
+
+    def resume_output(self) -> None:
+        self.playback.resume()
+
+    def heard_samples(self, segment_id: str) -> int:
+        return self.playback.heard_samples(segment_id)
+
+    @property
+    def playing(self) -> bool:
+        return self.playback.playing
+
+    async def wait_played(self, timeout: float) -> bool:
+        return await self.playback.wait_played(timeout)
+
+    async def transfer(self, handoff, twiml_hint: str | None = None) -> None:
+        if self._transfer is None:
+            log.warning("%s: handoff %s but no transfer is configured", type(self).__name__, handoff.reason)
+            return
+        await self._transfer(handoff)
+
+    async def hangup(self) -> None:
+        if self._hangup is not None:
+            await self._hangup()
+
+    def close(self) -> None:
+        self.playback.close()

@@ -28,7 +28,7 @@ import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from frontline.audio.codec import pcm16_to_ulaw, ulaw_to_pcm16
-from frontline.call.playback import PacedPlayback
+from frontline.call.playback import PacedTransport
 from frontline.call.protocols import Handoff
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,8 @@ CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
 
-class TwilioMediaTransport:
-    """The call core's Transport for one Twilio media stream."""
+class TwilioMediaTransport(PacedTransport):
+    """The call core's Transport for one Twilio media stream: μ-law media + a mark per 20 ms frame."""
 
     out_sample_rate = 8000
 
@@ -57,9 +57,8 @@ class TwilioMediaTransport:
         self._send_text = send_text
         self.stream_sid = stream_sid
         self.call_sid = call_sid
-        self._transfer, self._hangup = transfer, hangup
-        self.playback = PacedPlayback(self._send_frame, self._send_clear, sample_rate=8000, lead_ms=lead_ms)
         self.sent_frames = 0
+        self._init_playback(sample_rate=8000, lead_ms=lead_ms, transfer=transfer, hangup=hangup)
 
     async def _send_frame(self, frame: np.ndarray, mark: str) -> None:
         payload = base64.b64encode(pcm16_to_ulaw(frame)).decode("ascii")
@@ -70,46 +69,8 @@ class TwilioMediaTransport:
     async def _send_clear(self) -> None:
         await self._send_text(json.dumps({"event": "clear", "streamSid": self.stream_sid}))
 
-    # Transport protocol
-    async def play(self, segment_id: str, pcm: np.ndarray) -> None:
-        self.playback.enqueue(segment_id, pcm)
-        while self.playback.queued_ms > 1500:  # backpressure: TTS runs ahead of the wire by ≤ 1.5 s
-            await asyncio.sleep(0.02)
-
-    async def clear(self) -> None:
-        await self.playback.clear()
-
-    def pause_output(self) -> None:
-        self.playback.pause()
-
-    def resume_output(self) -> None:
-        self.playback.resume()
-
-    def heard_samples(self, segment_id: str) -> int:
-        return self.playback.heard_samples(segment_id)
-
-    @property
-    def playing(self) -> bool:
-        return self.playback.playing
-
-    async def wait_played(self, timeout: float) -> bool:
-        return await self.playback.wait_played(timeout)
-
-    async def transfer(self, handoff: Handoff, twiml_hint: str | None = None) -> None:
-        if self._transfer is None:
-            log.warning("stream %s: handoff %s but no transfer is configured", self.stream_sid, handoff.reason)
-            return
-        await self._transfer(handoff)
-
-    async def hangup(self) -> None:
-        if self._hangup is not None:
-            await self._hangup()
-
     def on_mark(self, name: str) -> None:
         self.playback.on_mark(name)
-
-    def close(self) -> None:
-        self.playback.close()
 
 
 @dataclass

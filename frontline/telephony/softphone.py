@@ -39,7 +39,7 @@ from fastapi import APIRouter, WebSocket
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.websockets import WebSocketState
 
-from frontline.call.playback import PacedPlayback
+from frontline.call.playback import PacedTransport
 from frontline.call.protocols import Handoff
 from frontline.call.record import CallRecord
 from frontline.call.session import CallSession
@@ -54,7 +54,7 @@ MAX_FRAME_BYTES = 64 * 1024
 MAX_CONSECUTIVE_BAD = 50
 
 
-class SoftphoneTransport:
+class SoftphoneTransport(PacedTransport):
     """The call core's Transport for one browser softphone (same contract as TwilioMediaTransport)."""
 
     out_sample_rate = RATE
@@ -69,11 +69,10 @@ class SoftphoneTransport:
         lead_ms: int = 120,
     ):
         self._send_text, self._send_bytes = send_text, send_bytes
-        self._transfer, self._hangup = transfer, hangup
-        self.playback = PacedPlayback(self._send_frame, self._send_clear, sample_rate=RATE, lead_ms=lead_ms)
         # (segment, offset, samples) for each frame queued in `playback`, in the same order
         self._frames: deque[tuple[str, int, int]] = deque()
         self._queued: dict[str, int] = {}
+        self._init_playback(sample_rate=RATE, lead_ms=lead_ms, transfer=transfer, hangup=hangup)
 
     async def _send_frame(self, frame: np.ndarray, mark: str) -> None:
         seg, offset, n = self._frames.popleft() if self._frames else ("", 0, len(frame))
@@ -84,51 +83,17 @@ class SoftphoneTransport:
     async def _send_clear(self) -> None:
         await self._send_text(json.dumps({"type": "clear"}))
 
-    # Transport protocol
     async def play(self, segment_id: str, pcm: np.ndarray) -> None:
         pos = self._queued.get(segment_id, 0)
         step = self.playback.frame
         for i in range(0, len(pcm), step):
             self._frames.append((segment_id, pos + i, min(step, len(pcm) - i)))
         self._queued[segment_id] = pos + len(pcm)
-        self.playback.enqueue(segment_id, pcm)
-        while self.playback.queued_ms > 1500:
-            await asyncio.sleep(0.02)
+        await super().play(segment_id, pcm)
 
     async def clear(self) -> None:
         self._frames.clear()
-        await self.playback.clear()
-
-    def pause_output(self) -> None:
-        pause = getattr(self.playback, "pause", None)  # hold output while caller speech is suspected
-        if pause is not None:
-            pause()
-
-    def resume_output(self) -> None:
-        resume = getattr(self.playback, "resume", None)
-        if resume is not None:
-            resume()
-
-    def heard_samples(self, segment_id: str) -> int:
-        return self.playback.heard_samples(segment_id)
-
-    @property
-    def playing(self) -> bool:
-        return self.playback.playing
-
-    async def wait_played(self, timeout: float) -> bool:
-        return await self.playback.wait_played(timeout)
-
-    async def transfer(self, handoff: Handoff, twiml_hint: str | None = None) -> None:
-        if self._transfer is not None:
-            await self._transfer(handoff)
-
-    async def hangup(self) -> None:
-        if self._hangup is not None:
-            await self._hangup()
-
-    def close(self) -> None:
-        self.playback.close()
+        await super().clear()
 
 
 def _turn_msg(t) -> dict:
