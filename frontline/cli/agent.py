@@ -39,6 +39,22 @@ def _fail(msg: str) -> None:
     raise typer.Exit(1)
 
 
+def load_rows_and_profile(file: Path, profile: Optional[Path], namespace: Optional[str], limit: Optional[int]):
+    """The eval rows (first `limit`) and the profile (its namespace overridden when given); a bad file
+    or profile exits with a clear error. Shared by text and audio mode."""
+    from frontline.evals.dataset import EvalFileError, load_eval
+    from frontline.profile import ProfileError, load_profile
+
+    try:
+        rows = load_eval(file)
+        prof = load_profile(profile)
+    except (EvalFileError, ProfileError) as e:
+        _fail(str(e))
+    if namespace:
+        prof = prof.model_copy(update={"namespace": namespace})
+    return (rows[:limit] if limit else rows), prof
+
+
 def eval_run_cmd(
     file: Path = typer.Argument(..., help="JSONL eval file (rows with category + text + expect)."),
     namespace: Optional[str] = typer.Option(None, "--namespace", "-n", help="Knowledge-base namespace "
@@ -56,24 +72,15 @@ def eval_run_cmd(
     """Run each row as a caller turn through the real decision path and score it by category."""
     from frontline.agent.evaluate import evaluate, failures, run_text
     from frontline.agent.factory import build_agent
-    from frontline.evals.dataset import EvalFileError, load_eval
-    from frontline.profile import ProfileError, load_profile
 
+    if mode not in ("text", "audio"):
+        _fail(f"--mode {mode}: choose text or audio")
+    rows, prof = load_rows_and_profile(file, profile, namespace, limit)
     if mode == "audio":
         from frontline.cli.evals import run_audio_eval
 
-        return run_audio_eval(file, namespace=namespace, profile=profile, voices=voices, snr_db=snr_db,
-                              workers=workers, json_out=json_out, limit=limit, show_failures=show_failures)
-    if mode != "text":
-        _fail(f"--mode {mode}: choose text or audio")
-    try:
-        rows = load_eval(file)
-        prof = load_profile(profile)
-    except (EvalFileError, ProfileError) as e:
-        _fail(str(e))
-    if namespace:
-        prof = prof.model_copy(update={"namespace": namespace})
-    rows = rows[:limit] if limit else rows
+        return run_audio_eval(file, rows, prof, voices=voices, snr_db=snr_db, workers=workers,
+                              json_out=json_out, show_failures=show_failures)
 
     async def go(db, kb):
         agent = build_agent(prof, retriever=kb, db=db)

@@ -90,24 +90,13 @@ async def audio_rows(rows, *, voices, snr_db, workers, profile=None, settings=No
     return outcomes, facts
 
 
-def run_audio_eval(file: Path, *, namespace: str | None, profile: Path | None, voices: str, snr_db: float | None,
-                   workers: int, json_out: Path | None, limit: int | None, show_failures: bool) -> None:
-    """`frontline eval run FILE --mode audio` (called by cli/agent.py)."""
+def run_audio_eval(file: Path, rows: list, prof, *, voices: str, snr_db: float | None, workers: int,
+                   json_out: Path | None, show_failures: bool) -> None:
+    """`frontline eval run FILE --mode audio` (called by cli/agent.py with the loaded rows and profile)."""
     from frontline.agent.evaluate import failures
     from frontline.evals.audio import audio_report, audio_row_json
-    from frontline.evals.dataset import EvalFileError, load_eval
-    from frontline.profile import ProfileError, load_profile
 
     vs = parse_voices(voices)
-    try:
-        rows = load_eval(file)
-        prof = load_profile(profile)
-    except (EvalFileError, ProfileError) as e:
-        _fail(str(e))
-    if namespace:
-        prof = prof.model_copy(update={"namespace": namespace})
-    if limit:
-        rows = rows[:limit]
     outcomes, facts = asyncio.run(audio_rows(rows, voices=vs, snr_db=snr_db, workers=workers, profile=prof))
     report = audio_report(rows, outcomes, facts)
     print_report(report, f"spoken decisions on {file.name} ({len(rows)} rows, {workers} workers)")
