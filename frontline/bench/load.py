@@ -4,7 +4,11 @@ The server runs as a subprocess (`frontline serve` on a free loopback port, FRON
 set), so its CPU and RSS are sampled on their own with psutil. Each of N callers places calls back
 to back until --duration has passed: Twilio protocol over loopback, real-time paced 20 ms μ-law
 frames, varied questions in several voices (rendered before the load starts), and every third call
-barges in on the agent's second reply. Turn gaps are the server's own measure (call records);
+barges in on the agent's second reply. Calls arrive the way they do at a contact center, not in
+lock-step: each caller line phones in after a seeded random delay (uniform over the first
+ARRIVAL_SPREAD_S seconds) and, after hanging up, the next call on that line comes 0.5–3 s later.
+Without this every call would hear the same greeting at the same instant and all N callers would
+finish speaking within the same 20 ms — a synchronised burst no real queue produces. Turn gaps are the server's own measure (call records);
 errors are failed calls or caller turns left without a reply; dropped calls are calls the server
 closed unexpectedly. Calls beyond capacity get the overflow apology (end_reason at_capacity) and
 are counted as `rejected`, not as errors.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import subprocess
 import sys
 import time
@@ -36,6 +41,8 @@ QUESTIONS = [
     "can I change the billing email address",
 ]
 VOICES = ("hibari-us", "hibari-gb", "piper-joe")
+ARRIVAL_SPREAD_S = 10.0  # first calls arrive spread over this window (seeded)
+NEXT_CALL_S = (0.5, 3.0)  # a line's next call comes this long after the last one hung up
 
 
 def _pct(xs: list[float], q: float) -> float | None:
@@ -128,9 +135,14 @@ async def run_level(server: ServerProcess, n: int, duration_s: float, pool, *, t
         lv.errors += 1
         lv.error_kinds[kind] = lv.error_kinds.get(kind, 0) + 1
 
-    async def caller(k: int) -> None:
+    rng = random.Random(1000 + n)
+
+    async def caller(k: int, first_delay_s: float, next_gaps: list[float]) -> None:
         j = 0
+        await asyncio.sleep(first_delay_s)
         while time.monotonic() < end_at:
+            if j:
+                await asyncio.sleep(next_gaps[j % len(next_gaps)])
             call_no = k * 1000 + j
             a, b = pool[(k + j) % len(pool)], pool[(k + 2 * j + 3) % len(pool)]
             barge = 1500 if call_no % 3 == 0 else None
@@ -172,7 +184,9 @@ async def run_level(server: ServerProcess, n: int, duration_s: float, pool, *, t
 
     smp = asyncio.create_task(sampler())
     try:
-        await asyncio.gather(*(caller(k) for k in range(n)))
+        spread = min(ARRIVAL_SPREAD_S, duration_s / 3)
+        await asyncio.gather(*(caller(k, rng.uniform(0, spread), [rng.uniform(*NEXT_CALL_S) for _ in range(16)])
+                               for k in range(n)))
     finally:
         smp.cancel()
     return lv
