@@ -65,7 +65,7 @@ async def test_policy_uses_the_semantic_arm_off_the_loop(monkeypatch):
     events = [e async for e in agent.respond(CallerTurn(ctx.call_id, "r-sem", text), ctx)]
     h = next(e for e in events if isinstance(e, Handoff))
     assert h.reason == "caller_request"
-    assert any(isinstance(e, Note) and e.data.get("arm") == "semantic" for e in events)
+    assert any(isinstance(e, Note) and e.data.get("arm") in ("prototypes", "model") for e in events)
     assert threads == [False]  # embedded in a worker thread, never on the event loop
 
     events = [e async for e in agent.respond(CallerTurn(ctx.call_id, "r-sem2", "how do I reset my password"), ctx)]

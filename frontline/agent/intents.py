@@ -57,7 +57,7 @@ _ASKS_HUMAN = _rx(
     rf"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i get |i want |give me )*)(?:an? |the )?{_HUMAN}(?: please| now| right now)*$",
     rf"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |the |some |your |one of your |a real |a live |an actual )?{_HUMAN}\b",
     r"\b(?:connect|transfer|put) me (?:to|through|with)\b",
-    r"\btransfer me\b",
+    r"\btransfer me\b", r"\bhand me (?:off|over) to\b", r"\bwho (?:else )?can i (?:talk|speak) to\b",
     rf"\b(?:get|give|find) me (?:a |an |the |some )?(?:real |live |actual )?{_HUMAN}\b",
     rf"\b(?:i|we) (?:want|need|would like|demand|must have|insist on)(?: to (?:talk|speak|chat) (?:to|with))? "
     rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))",
@@ -171,7 +171,10 @@ _DEMAND = re.compile(
     r"credit|compensate)|give me|you (?:need|have|must|better|should|owe)|refund me|i am (?:going to|filing|disputing|"
     r"calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
     r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make)|"
-    r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not)\b"
+    r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not|"
+    # polite requests dressed as questions: "is there any way you could just waive it", "would it be possible to..."
+    r"is there (?:any )?(?:way|chance) (?:you|i|we) (?:could|can|might)|would it be possible (?:to|for you)|"
+    r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix))\b"
 )
 
 _ACCOUNT = r"(?:account|workspace|organization|org|company account|subscription|membership|everything)"
@@ -280,9 +283,25 @@ class MustRefuseMatch:
     why: str
 
 
+_CLAUSE_START = re.compile(r"\b(?:so|but|and|like|just|okay|anyway|basically)\b")
+# a question opening a later clause: wh-words and "is there / do I / can I"-type openers only
+# ("... and will not pay until you lower it" is not a question)
+_LATE_INQUIRY = re.compile(r"^(?:how|what|why|when|where|which|is there|are there|do i|do you|does it|does that|"
+                           r"can i|should i|i was wondering|i wonder|tell me (?:about|how|what|why))\b")
+
+
 def is_inquiry(norm: str) -> bool:
-    """'How do chargebacks work?' (explain) as opposed to 'reverse this charge' (act)."""
-    return bool(_INQUIRY.match(strip_leading_smalltalk(norm))) and not _DEMAND.search(norm)
+    """'How do chargebacks work?' (explain) as opposed to 'reverse this charge' (act).
+
+    Callers often tell a story first and ask at the end ("my brother got hacked somewhere else
+    and it got me thinking, how would I report ..."), so a question that starts any later clause
+    counts too; a demand anywhere in the turn still makes it a request."""
+    if _DEMAND.search(norm):
+        return False
+    if _INQUIRY.match(strip_leading_smalltalk(norm)):
+        return True
+    return any(_LATE_INQUIRY.match(strip_leading_smalltalk(norm[m.end():].strip()))
+               for m in _CLAUSE_START.finditer(norm) if m.start() > 0)
 
 
 def _content_words(norm: str) -> set[str]:
@@ -345,7 +364,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:repeat|read|print|output) everything (?:above|before|you were told)\b",
         r"\bwhat (?:were|are) you (?:told|instructed|programmed|not allowed) (?:not )?to\b",
         r"\bwhat (?:model|llm|ai model) are you\b", r"\bwhat is in your (?:prompt|instructions|system)\b",
-        r"\b(?:i am|we are) (?:the |from (?:the )?)?(?:ceo|owner|admin|administrator|developers?|acme (?:\w+ )?team|"
+        r"\b(?:i am|we are|this is) (?:the |from (?:the )?)?(?:ceo|owner|admin|administrator|developers?|acme (?:\w+ )?team|"
         r"security team|engineering|it department|police|fbi)\b.*\b(?:give|tell|reset|send|disable|grant|need|transfer)\b",
         r"\b(?:this is|it is) a test from\b", r"\bauthori[sz]ed by me\b",
         r"\b(?:skip|bypass|disable|turn off|switch off|get around) (?:the )?(?:verification|security|identity check|"

@@ -172,22 +172,23 @@ class DefaultPolicy:
         return [Say("I'm sorry, I can't help with that. I can connect you with a member of our team "
                     "if you'd like.", kind="refusal")]
 
-    async def _semantic_intent(self, t: _Turn, sem: semantic.SemanticMatch, kb_score: float,
-                               text: str) -> AsyncIterator[AgentEvent]:
-        """Act on an intent found by the embedding arm exactly as on the lexical one."""
-        yield Note({"intent": sem.family, "kind": sem.kind, "arm": "semantic", **sem.trace(kb_score)})
-        if sem.family == "caller_request":
+    async def _semantic_intent(self, t: _Turn, sem: semantic.SemanticMatch, decided: tuple[str, str, str],
+                               kb_score: float, text: str) -> AsyncIterator[AgentEvent]:
+        """Act on an intent found by the embedding arms exactly as on the lexical one."""
+        family, kind, arm = decided
+        yield Note({**sem.trace(kb_score), "intent": family, "kind": kind, "arm": arm})
+        if family == "caller_request":
             t.state["offer"] = None
             async for ev in self._handoff(t, "caller_request", 1.0, text):
                 yield ev
-        elif sem.family == "must_refuse":
+        elif family == "must_refuse":
             async for ev in self._must_refuse(t, text):
                 yield ev
-        elif sem.family == "adversarial":
+        elif family == "adversarial":
             for ev in self._refuse(t):
                 yield ev
         else:
-            async for ev in self._smalltalk(t, sem.kind):
+            async for ev in self._smalltalk(t, kind):
                 yield ev
 
     async def _smalltalk(self, t: _Turn, kind: str) -> AsyncIterator[AgentEvent]:
@@ -234,8 +235,9 @@ class DefaultPolicy:
         kb_score = 0.0
         if res.ok and isinstance(res.native, Lookup):
             kb_score = float(res.native.confidence.features.get("top_dense", 0.0))
-        if sem is not None and sem.fires(kb_score, inquiry=intents.is_inquiry(query)):
-            async for ev in self._semantic_intent(t, sem, kb_score, text or query):
+        decided = sem.decide(kb_score, inquiry=intents.is_inquiry(query)) if sem is not None else None
+        if decided is not None:
+            async for ev in self._semantic_intent(t, sem, decided, kb_score, text or query):
                 yield ev
             return
         if not res.ok or not isinstance(res.native, Lookup):
