@@ -75,6 +75,13 @@ async def test_ingest_markdown_html_jsonl(db):
     st = await namespace_stats(db, n)
     assert (st.articles, st.chunks, st.embedding_dim) == (10, len(chunks), 384)
 
+    # every chunk's sections are stored as passage vectors, one per section piece
+    passages = await rows(db, "SELECT chunk_id, count(*) FROM kb_passages WHERE namespace = %s GROUP BY chunk_id", n)
+    assert {p[0] for p in passages} == {c[0] for c in chunks}
+    sso = await rows(db, "SELECT vector_norm(p.embedding) FROM kb_passages p JOIN kb_chunks c USING (namespace, chunk_id)"
+                         " WHERE p.namespace = %s AND c.article_id = 'TSEC_SSO_Setup' ORDER BY p.ordinal", n)
+    assert len(sso) >= 2 and all(abs(v[0] - 1) < 1e-3 for v in sso)  # L2-normalised, one per section
+
 
 async def test_reingest_skips_unchanged_and_updates_changed(db, tmp_path):
     n = ns()
@@ -112,6 +119,9 @@ async def test_replace_deletes_missing_articles_only_with_flag(db, tmp_path):
     assert rep.deleted == ["TSEC_SSO_Setup"]
     assert await article_ids(db, n) == GOOD_IDS - {"TSEC_SSO_Setup"}
     assert not await rows(db, "SELECT 1 FROM kb_chunks WHERE namespace = %s AND article_id = 'TSEC_SSO_Setup'", n)
+    # passages go with their chunks
+    assert not await rows(db, "SELECT 1 FROM kb_passages p WHERE p.namespace = %s AND NOT EXISTS"
+                              " (SELECT 1 FROM kb_chunks c WHERE c.namespace = p.namespace AND c.chunk_id = p.chunk_id)", n)
 
 
 async def test_replace_keeps_articles_whose_file_failed_to_parse(db, tmp_path):

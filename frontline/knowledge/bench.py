@@ -6,7 +6,8 @@ mostly from that article and some from others, into 2–5 chunks. Embedding 10k 
 on two shared cores would take many minutes and measure ingest, not retrieval, so each chunk's
 vector is the L2-normalised mean of its (real, cached) sentence and title embeddings — the
 vectors keep the topical clustering of real ones, which is what makes HNSW and full text work
-as hard as they do in production. Queries are real caller questions (evals/dev when present) and
+as hard as they do in production. Each chunk also gets 2–5 passage vectors (runs of its sentences),
+which the dense arm rescores its candidates with, as on an ingested help center. Queries are real caller questions (evals/dev when present) and
 go through the full search path (normalise → embed → lexical ∥ dense → fuse), one at a time.
 The namespace is dropped afterwards.
 """
@@ -102,7 +103,7 @@ async def build_namespace(db: Database, namespace: str, n_chunks: int, embedder:
     all_sents = [s for ss in sents.values() for s in ss]
 
     await register_namespace(db, namespace, embedder.name, embedder.dim)
-    articles, chunk_rows, made = [], [], 0
+    articles, chunk_rows, passage_rows, made = [], [], [], 0
     while made < n_chunks:
         src = rng.choice(sources)
         aid = f"SYN_{len(articles):05d}_{src.id}"
@@ -116,7 +117,14 @@ async def build_namespace(db: Database, namespace: str, n_chunks: int, embedder:
             text = f"{title}\n\n{body}"
             v = np.mean([vec_of[src.title]] + [vec_of[s] for s in picked], axis=0)
             v = (v / np.linalg.norm(v)).astype(np.float32)
-            chunk_rows.append(dict(ns=namespace, id=chunk_id(namespace, aid, ordinal, text), art=aid,
+            cid = chunk_id(namespace, aid, ordinal, text)
+            # its sections ("passages"), as ingest stores them: 2-5 runs of its sentences + the title
+            n_pass = min(len(picked), rng.randint(2, 5))
+            for j in range(n_pass):
+                group = picked[j * len(picked) // n_pass : (j + 1) * len(picked) // n_pass]
+                pv = np.mean([vec_of[src.title]] + [vec_of[s] for s in group], axis=0)
+                passage_rows.append((namespace, cid, j, (pv / np.linalg.norm(pv)).astype(np.float32)))
+            chunk_rows.append(dict(ns=namespace, id=cid, art=aid,
                                    ord=ordinal, title=title, heading="", text=text, body=body,
                                    cfg=ts_config_for(src.language), vec=v))
         made += n
@@ -138,8 +146,14 @@ async def build_namespace(db: Database, namespace: str, n_chunks: int, embedder:
                         " || setweight(to_tsvector(%(cfg)s::regconfig, %(body)s), 'C'), %(vec)s)",
                         chunk_rows[i : i + 500],
                     )
+                for i in range(0, len(passage_rows), 1000):
+                    await cur.executemany(
+                        "INSERT INTO kb_passages (namespace, chunk_id, ordinal, embedding) VALUES (%s, %s, %s, %s)",
+                        passage_rows[i : i + 1000],
+                    )
         await conn.execute("ANALYZE kb_chunks")
         await conn.execute("ANALYZE kb_articles")
+        await conn.execute("ANALYZE kb_passages")
         await conn.commit()
     return len(articles)
 
