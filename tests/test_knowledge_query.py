@@ -19,6 +19,11 @@ from frontline.knowledge.query import build_query, fix_asr, normalize
     ("does s s o work with okta", "sso"),
     ("i forgot my pass word", "password"),
     ("change my e mail address", "email"),
+    ("the why fi keeps dropping", "wi-fi"),
+    ("my wifi password", "wi-fi"),
+    ("i deleted the e sim", "esim"),
+    ("check my voice mail", "voicemail"),
+    ("the broad band is down", "broadband"),
 ])
 def test_asr_fixes(said, want):
     assert want in fix_asr(said).split()
@@ -37,6 +42,14 @@ def test_fillers_and_politeness_are_stripped():
     assert set(q.terms) >= {"change", "credit", "card"}
     assert not set(q.terms) & {"um", "yeah", "wondering", "please", "hi"}
     assert q.tsquery == " | ".join(q.terms)
+
+
+def test_spelling_variants_and_telecom_words_reach_the_lexical_arm():
+    q = build_query("how much is it to call india over the why fi")
+    assert {"wi-fi", "wifi"} <= set(q.terms)  # help centers write Wi-Fi or WiFi; absent variants drop out
+    assert q.text.count("wifi") == 0 and "wi-fi" in q.text  # the dense arm sees one form
+    assert "call" in q.terms  # a content word for a phone company, not filler
+    assert "esim" in build_query("move my e sim").terms
 
 
 def test_only_fillers_falls_back_to_the_raw_text():

@@ -6,10 +6,12 @@ of product words ("to factor" for two-factor, "in voice" for invoice, "sass oh" 
 help-center search assumes none of that. So:
 
 1. `normalize()` fixes known ASR confusions from a small table (ASR_FIXES, whole-word regexes,
-   applied in order) and strips filler / politeness phrases. The result feeds the dense arm.
+   applied in order: product words, and compounds speech-to-text splits or respells, "why fi",
+   "e sim", "voice mail") and strips filler / politeness phrases. The result feeds the dense arm.
 2. `lexical_terms()` keeps the content words: no fillers, no generic request words ("want",
-   "need", "help", "know"), no single letters. The lexical arm (retrieval.py) stems them with the
-   namespace's text-search configs and ORs the lexemes, because `websearch_to_tsquery` /
+   "need", "help", "know"; not "call", which is a product word for a phone company), no single
+   letters, plus spelling variants help centers use (LEXICAL_VARIANTS: Wi-Fi / WiFi). The lexical
+   arm (retrieval.py) stems them with the namespace's text-search configs and ORs the lexemes, because `websearch_to_tsquery` /
    `plainto_tsquery` AND every word, and one stray word in a rambling question then matches
    nothing at all. Ranking (Σ idf · ts_rank, title weight A > heading B > body C) still favours
    chunks matching more, and rarer, words.
@@ -58,6 +60,15 @@ ASR_FIXES: list[tuple[str, str]] = [
     (r"\bback[\s-]+up(s?)\b", r"backup\1"),
     (r"\bcredit[\s-]+card(s?)\b", r"credit card\1"),
     (r"\blog[\s-]+in\b", "login"),
+    # consumer tech words that speech-to-text splits or respells
+    (r"\b(?:wi|why|wy)[\s-]*fi\b", "wi-fi"),
+    (r"\be[\s-]+sim(s?)\b", r"esim\1"),
+    (r"\bvoice[\s-]+mail(s?)\b", r"voicemail\1"),
+    (r"\bbroad[\s-]+band\b", "broadband"),
+    (r"\bdown[\s-]+load(s|ed|ing)?\b", r"download\1"),
+    (r"\bup[\s-]+load(s|ed|ing)?\b", r"upload\1"),
+    (r"\blap[\s-]+top(s?)\b", r"laptop\1"),
+    (r"\bsmart[\s-]+phone(s?)\b", r"smartphone\1"),
     (r"\bsign[\s-]+in\b", "sign in"),
 ]
 _FIXES = [(re.compile(p), r) for p, r in ASR_FIXES]
@@ -86,9 +97,16 @@ GENERIC_WORDS = frozenset("""
 want wanted wants need needed needs know knew help helping trying try tried get got getting make made
 go going gonna wanna gotta would could should can might will also able way thing things something
 stuff someone somebody anything everything really still currently actually bit lot please thanks
-hi hello hey yeah okay ok um uh question questions wondering wonder tell say said says call calling
-called guys folks look looking see seem seems able keep kept use using used work works working
+hi hello hey yeah okay ok um uh question questions wondering wonder tell say said says
+guys folks look looking see seem seems able keep kept use using used work works working
 """.split())
+
+# Spelling variants help centers use for the same word: the lexical arm ORs them all (a variant
+# absent from the namespace's index is dropped there); the dense arm sees the first form only.
+LEXICAL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "wi-fi": ("wifi",),
+    "esim": ("e-sim",),
+}
 
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 
@@ -137,8 +155,9 @@ def lexical_terms(text: str) -> tuple[str, ...]:
             continue
         if len(w) < 2 or w in GENERIC_WORDS:
             continue
-        if w not in out:
-            out.append(w)
+        for v in (w, *LEXICAL_VARIANTS.get(w, ())):
+            if v not in out:
+                out.append(v)
     return tuple(out)
 
 
