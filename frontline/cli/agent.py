@@ -90,21 +90,9 @@ def eval_run_cmd(
         return await evaluate(rows, lambda row: run_text(agent, row, profile_name=prof.name))
 
     report, outcomes = asyncio.run(_with_kb(prof.namespace, go))
-    table = Table(title=f"decisions on {file.name} (namespace {prof.namespace!r}, {prof.decision})")
-    for col in ("category", "n", "passed", "rate"):
-        table.add_column(col, justify="right")
-    for cat, v in report["categories"].items():
-        table.add_row(cat, str(v["n"]), str(v["passed"]), f"{v['rate']:.3f}")
-    console.print(table)
-    d = report["deflection"]
-    if d["n"]:
-        dt = Table(title="deflection")
-        for col in ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5"):
-            dt.add_column(col, justify="right")
-        dt.add_row(*(str(d[k]) for k in ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5")))
-        console.print(dt)
-    console.print(f"latency to first response: p50 {report['latency_ms']['p50']} ms, "
-                  f"p95 {report['latency_ms']['p95']} ms")
+    from frontline.cli.evals import print_report
+
+    print_report(report, f"decisions on {file.name} (namespace {prof.namespace!r}, {prof.decision})")
     if show_failures:
         for f in failures(rows, outcomes):
             console.print(f"[yellow]{f['id']}[/yellow] {f['category']}: {f['text']!r} → {f['outcome']}")

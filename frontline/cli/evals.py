@@ -110,6 +110,7 @@ def run_audio_eval(file: Path, rows: list, prof, *, voices: str, snr_db: float |
 
 
 def print_report(report: dict[str, Any], title: str) -> None:
+    """The category table, the deflection breakdown, latency, and (audio mode) WER and turn gap."""
     t = Table(title=title)
     for col in ("category", "n", "passed", "rate"):
         t.add_column(col, justify="right")
@@ -118,8 +119,15 @@ def print_report(report: dict[str, Any], title: str) -> None:
     console.print(t)
     d = report["deflection"]
     if d["n"]:
-        console.print(f"deflection: n {d['n']}, answered {d['answered']}, correct {d['correct']}, "
-                      f"wrong {d['wrong']}, handoff {d['handoff']}, top1 {d['top1']}, recall@5 {d['recall@5']}")
+        cols = ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5")
+        dt = Table(title="deflection")
+        for col in cols:
+            dt.add_column(col, justify="right")
+        dt.add_row(*(str(d[k]) for k in cols))
+        console.print(dt)
+    if "latency_ms" in report:
+        console.print(f"latency to first response: p50 {report['latency_ms']['p50']} ms, "
+                      f"p95 {report['latency_ms']['p95']} ms")
     if "wer" in report:
         console.print(f"WER of what STT heard: {report['wer']:.3f}  by voice: {report.get('wer_by_voice')}")
         console.print(f"turn gap: p50 {report['turn_gap_ms']['p50']} ms, p95 {report['turn_gap_ms']['p95']} ms; "
