@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from frontline.agent.confidence import WRONG_COST
 from frontline.settings import get_settings
 
 console = Console()
@@ -102,37 +103,60 @@ def eval_run_cmd(
 
 
 def eval_calibrate_cmd(
-    file: Path = typer.Argument(..., help="A *dev* eval file (never evals/test)."),
-    namespace: str = typer.Option("default", "--namespace", "-n"),
+    files: list[str] = typer.Argument(..., help="Dev eval files (never evals/test), each optionally FILE@NAMESPACE."),
+    namespace: str = typer.Option("default", "--namespace", "-n", help="Namespace for files without @NS."),
+    wrong_cost: float = typer.Option(WRONG_COST, "--wrong-cost",
+                                     help="Weight of a wrong top-1 row in the fit (a wrong answer vs a handoff)."),
 ) -> None:
-    """Fit the confidence model (confidence.py) on a dev file and print weights + operating points."""
+    """Fit the confidence model (confidence.py) on dev files and print weights + operating points."""
     from frontline.agent import confidence as conf
     from frontline.evals.dataset import EvalFileError, load_eval
 
-    if "test" in file.resolve().parts:
-        _fail("refusing to calibrate on a test file: fit on evals/dev only")
+    sets: list[tuple[Path, str]] = []
+    for spec in files:
+        path, _, ns = spec.partition("@")
+        file = Path(path)
+        if "test" in file.resolve().parts:
+            _fail(f"refusing to calibrate on a test file ({file}): fit on dev sets only")
+        sets.append((file, ns or namespace))
+    feats: list[dict[str, float]] = []
+    labels: list[int] = []
+    answerable: list[bool] = []
+    for file, ns in sets:
+        try:
+            rows = [r for r in load_eval(file)
+                    if (r.expect.article and r.expect.article != "UNKNOWN") or r.category == "out_of_scope"]
+        except EvalFileError as e:
+            _fail(str(e))
+
+        async def go(db, kb, rows=rows, ns=ns):
+            out = []
+            for r in rows:
+                hits = await kb.search(r.text, k=5, namespace=ns)
+                out.append((conf.features(hits), int(bool(hits) and r.expect.article is not None
+                                                      and hits[0].article_id == r.expect.article),
+                            r.expect.article is not None))
+            return out
+
+        for f, y, a in asyncio.run(_with_kb(ns, go)):
+            feats.append(f)
+            labels.append(y)
+            answerable.append(a)
     try:
-        rows = [r for r in load_eval(file) if r.expect.article or r.category == "out_of_scope"]
-    except EvalFileError as e:
+        w = conf.fit(feats, labels, wrong_cost=wrong_cost)
+    except ValueError as e:
         _fail(str(e))
-
-    async def go(db, kb):
-        feats, labels = [], []
-        for r in rows:
-            hits = await kb.search(r.text, k=5)
-            feats.append(conf.features(hits))
-            labels.append(int(bool(hits) and r.expect.article is not None and hits[0].article_id == r.expect.article))
-        return feats, labels
-
-    feats, labels = asyncio.run(_with_kb(namespace, go))
-    w = conf.fit(feats, labels)
     console.print_json(json.dumps({k: round(v, 3) for k, v in w.items()}))
     probs = [conf.probability(f, w) for f in feats]
-    t = Table(title=f"operating points on {file.name} ({len(rows)} rows, {sum(labels)} top-1 correct)")
-    for col in ("threshold", "answered", "correct", "wrong", "precision"):
+    n_ans = sum(answerable)
+    t = Table(title=f"operating points ({n_ans} answerable rows, {sum(labels)} top-1 correct, "
+                    f"{len(feats) - n_ans} out of scope; wrong cost {wrong_cost:g})")
+    for col in ("threshold", "answered", "correct", "wrong", "wrong share", "out-of-scope answered"):
         t.add_column(col, justify="right")
     for th in (0.5, 0.6, 0.7, 0.8, 0.9):
-        ans = [(p, y) for p, y in zip(probs, labels) if p >= th]
-        ok = sum(y for _, y in ans)
-        t.add_row(f"{th:.1f}", str(len(ans)), str(ok), str(len(ans) - ok), f"{ok / len(ans):.3f}" if ans else "-")
+        ans = [y for p, y, a in zip(probs, labels, answerable) if a and p >= th]
+        oos = sum(1 for p, a in zip(probs, answerable) if not a and p >= th)
+        ok = sum(ans)
+        t.add_row(f"{th:.1f}", str(len(ans)), str(ok), str(len(ans) - ok),
+                  f"{(len(ans) - ok) / max(1, n_ans):.3f}", str(oos))
     console.print(t)
