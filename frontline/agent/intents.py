@@ -174,7 +174,10 @@ _DEMAND = re.compile(
     r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not|"
     # polite requests dressed as questions: "is there any way you could just waive it", "would it be possible to..."
     r"is there (?:any )?(?:way|chance) (?:you|i|we) (?:could|can|might)|would it be possible (?:to|for you)|"
-    r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix))\b"
+    r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix)|"
+    # bargaining phrased as a question: "what is the best deal you can offer so we do not cancel"
+    r"(?:deal|discount|offer|price|rate|credit)s? (?:that )?you (?:can|could|will|would) (?:offer|give|do|make)|"
+    r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere))\b"
 )
 
 _ACCOUNT = r"(?:account|workspace|organization|org|company account|subscription|membership|everything)"
@@ -196,6 +199,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:take|taking|see) (?:you|this|acme|your company)(?: guys)? (?:to|in) court\b",
                   r"\breport(?:ing)? (?:you|this|acme|your company) to (?:the )?(?:ftc|bbb|better business bureau|"
                   r"regulators?|authorities|consumer protection|police|attorney)\b",
+                  r"\breport(?:ing)? (?:you|this|acme|your company|it) to (?:the |my |our )?(?:\w+ ){0,3}(?:authority|"
+                  r"regulator|commission|ombudsman|commissioner|watchdog)\b",
                   r"\b(?:my|our) legal (?:team|department|counsel)\b"),
         inquiry_exempt=False,
     ),
@@ -218,7 +223,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
                   r"damages|lost (?:revenue|business|sales|work|money)|(?:credit|give) (?:me|us) (?:a |one |two )?"
                   r"(?:month|months|free)|pay for (?:that|the|our|my) (?:loss|losses|damage|time)|"
-                  r"cost us (?:a |the )?(?:client|customer|deal|money|revenue))\b"),
+                  r"cost us (?:a |the )?(?:client|customer|deal|money|revenue)|(?:i am|we are) owed|"
+                  r"(?:you|you guys|you all) (?:cover|pay for|reimburse) (?:that|it|this|the|my|our))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\bpay (?:me|us)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
                    r"\bexpect you to\b"),
@@ -229,6 +235,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:call|calling|called|contact|contacting|tell|told|go to|going to|ask|asked) (?:my|our|the) "
                   r"(?:bank|card issuer|credit card company|card company)\b",
                   r"\b(?:my|our) bank (?:to )?(?:reverse|cancel|block|dispute|refund)\b",
+                  r"\b(?:opened|filed|raised|started) (?:a |the )?dispute (?:on|with|through) (?:my|our|the) "
+                  r"(?:card|bank|credit card|card issuer)\b",
                   r"\breverse (?:the|this|that) (?:payment|transaction) (?:with|through)\b"),
     ),
     _Category(
@@ -239,8 +247,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:charged|billed)(?: me| us)? (?:twice|double|two times|three times|again|wrong|incorrectly|"
                   r"for something|for seats|after (?:i|we) cancel\w*|even though)\b",
                   r"\b(?:overcharged|over charged|double charged|double billed|double charge)\b",
-                  r"\b(?:reverse|remove|take off|cancel|void|waive|refund) (?:this|the|that|these|those|my) "
-                  r"(?:charges?|fees?|invoices?|bill|payment)\b",
+                  r"\b(?:reverse|remove|take off|cancel|void|waive|refund) (?:(?:this|the|that|these|those|my|our)"
+                  r"(?: (?:(?:this|last|next) )?(?:month s|months|year s|quarter s|week s|latest|last|current|recent|"
+                  r"monthly|annual|renewal|overdue|late|unpaid))?|(?:this|last|next) (?:month s|year s|quarter s|week s))"
+                  r" (?:charges?|fees?|invoices?|bill|payment)\b"
+                  r"(?! (?:method|methods|card|details|info|information|settings|address|contact))",
                   r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
                   r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b",
                   r"\b(?:without my|without our|never gave) (?:approval|permission|consent)\b",
@@ -362,7 +373,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:print|output|show|reveal|translate|read|dump|tell me|repeat)\b.*\b(?:hidden|system|secret|your|initial)"
         r" (?:instructions|prompt|configuration|config|rules|guidelines)\b",
         r"\b(?:repeat|read|print|output) everything (?:above|before|you were told)\b",
-        r"\bwhat (?:were|are) you (?:told|instructed|programmed|not allowed) (?:not )?to\b",
+        r"\bwhat (?:were|are|have) you (?:been )?(?:told|instructed|programmed|trained|not allowed|forbidden) "
+        r"(?:not |never )?to\b",
+        r"\bwhat are you (?:not allowed|forbidden|never allowed|not supposed) to (?:say|tell|talk about|discuss)\b",
         r"\bwhat (?:model|llm|ai model) are you\b", r"\bwhat is in your (?:prompt|instructions|system)\b",
         r"\b(?:i am|we are|this is) (?:the |from (?:the )?)?(?:ceo|owner|admin|administrator|developers?|acme (?:\w+ )?team|"
         r"security team|engineering|it department|police|fbi)\b.*\b(?:give|tell|reset|send|disable|grant|need|transfer)\b",
@@ -403,6 +416,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:home address|phone number|personal email|cell number) of (?:your|the) (?:ceo|founder|staff|employees?|"
         r"support agent|manager)\b",
         r"\bwhich (?:companies|customers|accounts|users) (?:were|are|got)\b.*\b(?:contacts?|emails?|names?|details)\b",
+        r"\bother (?:customers|clients|users|companies|people|accounts)\b.*\b(?:contact (?:them|those)|reach (?:them|out to them)|"
+        r"their (?:names|emails?|numbers?|contact|details|addresses)|names|emails|phone numbers|contact details)\b",
+        r"\b(?:contact|reach|email|call|message) (?:the |all the )?other (?:customers|clients|users|people|companies)\b",
         r"\b(?:card|account|details|data|invoices?)\b.*\bon (?:my|our) (?:coworker|colleague|boss|ex|wife|husband|"
         r"partner|neighbou?r|friend)s?\b",
     )),
