@@ -71,7 +71,8 @@ def render(out: Path, ran: dict[str, dict]) -> str:
          "the latency numbers as measured under that noise, not as a quiet-machine best.", "",
          "Exact commands (the `frontline …` CLI):", ""]
     for k, c in cmds.items():
-        L.append(f"- {k}: `frontline {' '.join(c[3:])}`" + (f" — exit {ran[k]['rc']}, {ran[k]['s']:.0f} s" if k in ran else ""))
+        shown = " ".join(c[3:]).replace(str(ROOT) + os.sep, "")  # paths relative to the checkout
+        L.append(f"- {k}: `frontline {shown}`" + (f" — exit {ran[k]['rc']}, {ran[k]['s']:.0f} s" if k in ran else ""))
     L += ["", "## Latency per stage (one call at a time)", ""]
     if lat:
         L += ["| metric | p50 ms | p95 ms |", "|---|---|---|",
