@@ -27,3 +27,26 @@ async def test_overflow_calls_get_the_apology_and_are_not_admitted(tmp_path):
     assert res["largest_ok_concurrency"] is None  # a level with rejected calls is not "ok"
     plot(res, tmp_path / "load.png")
     assert (tmp_path / "load.png").stat().st_size > 1000
+
+
+def test_benchmarks_report_renders_json_and_marks_missing_runs(tmp_path):
+    """BENCHMARKS.md rendering: tables from the JSON that exists, '_not run_' for the rest, paths shown
+    relative to the checkout."""
+    import json as _json
+
+    from frontline.bench import report
+
+    out = report.ROOT / "out" / "test-bench-render"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        (out / "latency.json").write_text(_json.dumps({
+            "turns": 3, "rss_mb": 700.0, "turn_gap_ms": {"p50": 350.0, "p95": 450.0, "max": 460.0},
+            "stages_ms": {"stt": {"p50": 170.0, "p95": 200.0}}}))
+        md = report.render(out, {"latency": {"rc": 0, "s": 12.0}})
+    finally:
+        for f in out.iterdir():
+            f.unlink()
+        out.rmdir()
+    assert "| turn gap | 350.0 | 450.0 |" in md and "| stt | 170.0 | 200.0 |" in md
+    assert md.count("_not run_") == 2  # load and the frozen eval; overflow and asr add nothing when absent
+    assert str(report.ROOT) not in md and "exit 0, 12 s" in md
