@@ -53,18 +53,22 @@ class Outcome:
 RowRunner = Callable[[EvalRow], Awaitable[Outcome]]
 
 
+def apply_decision_note(o: Outcome, d: dict[str, Any]) -> None:
+    """Fold one decision note (a policy Note's data, or a stored turn's trace) into the outcome."""
+    if d.get("answered_from"):
+        o.answered_article = d["answered_from"]
+    if d.get("retrieved_article_ids") and not o.retrieved_articles:
+        o.retrieved_articles = list(d["retrieved_article_ids"])
+    if d.get("decision") in ("out_of_scope", "clarify"):
+        o.declined = True
+
+
 def outcome_from_events(row_id: str, events: Sequence[Any], latency_ms: float = 0.0,
                         total_ms: float = 0.0) -> Outcome:
     o = Outcome(row_id, latency_ms=latency_ms, total_ms=total_ms)
     for ev in events:
         if isinstance(ev, Note):
-            d = ev.data
-            if d.get("answered_from"):
-                o.answered_article = d["answered_from"]
-            if d.get("retrieved_article_ids") and not o.retrieved_articles:
-                o.retrieved_articles = list(d["retrieved_article_ids"])
-            if d.get("decision") in ("out_of_scope", "clarify"):
-                o.declined = True
+            apply_decision_note(o, ev.data)
         elif isinstance(ev, Say):
             if ev.kind == "refusal":
                 o.refused = True

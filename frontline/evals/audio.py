@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-from frontline.agent.evaluate import Outcome, _pct, score
+from frontline.agent.evaluate import Outcome, _pct, apply_decision_note, score
 from frontline.evals.dataset import EvalRow
 from frontline.evals.voices import DEFAULT_VOICES, Rendering, choose_voice, render_caller, row_seed
 from frontline.evals.wer import WordErrors, corpus_wer, word_errors
@@ -85,12 +85,7 @@ def outcome_from_record(row: EvalRow, record: dict[str, Any]) -> tuple[Outcome, 
         if t["role"] != "agent" or t["index"] < first_caller:
             continue
         tr = t.get("trace") or {}
-        if tr.get("answered_from"):
-            o.answered_article = tr["answered_from"]
-        if tr.get("retrieved_article_ids") and not o.retrieved_articles:
-            o.retrieved_articles = list(tr["retrieved_article_ids"])
-        if tr.get("decision") in ("out_of_scope", "clarify"):
-            o.declined = True
+        apply_decision_note(o, tr)
         if tr.get("intent") == "adversarial" or REFUSAL_MARK in (t.get("full_text") or "").lower():
             o.refused = True
         if t.get("handoff") and o.handoff_reason is None:
