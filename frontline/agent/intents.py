@@ -31,14 +31,35 @@ _CONTRACTIONS = {
 }
 
 
+# Phone-STT mis-hearings of the words the must-refuse rules hinge on (seen in `frontline eval hear`
+# transcripts of the intent training rows): homophones and words split in two. Each repair is
+# anchored on context, so "a wave of outages" or "in voice mode" stay as they are.
+_ASR_REPAIRS = (
+    (re.compile(r"\bwave (?=(?:(?:the|this|that|my|our|these|those|a|any|all) )?(?:[a-z]+ ){0,2}(?:charges?|fees?|"
+                r"invoices?|bill|penalty|penalties|balance|payments?)\b)"), "waive "),
+    (re.compile(r"\b(?:in|end) voice(s?)\b(?! (?:mode|call|message|chat|assistant|recognition|command))"), r"invoice\1"),
+    (re.compile(r"\bre fund(s|ed|ing)?\b"), r"refund\1"),
+    (re.compile(r"\bin struction(s?)\b"), r"instruction\1"),
+    (re.compile(r"\b(?:to|too) factor\b"), "two factor"),
+    (re.compile(r"\ba mex\b"), "amex"),
+    (re.compile(r"\b(?:rep resent|represent) a tive(s?)\b"), r"representative\1"),
+    (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
+    (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
+    # letters spelled out one by one ("a p i key", "the f c c") → the acronym
+    (re.compile(r"\b[a-z](?: [a-z]){2,}\b"), lambda m: m.group(0).replace(" ", "")),
+)
+
+
 def normalize(text: str) -> str:
-    """Lowercase, straight quotes, contractions expanded, punctuation to spaces."""
+    """Lowercase, straight quotes, contractions expanded, punctuation to spaces, ASR repairs."""
     t = text.lower().replace("’", "'").replace("‘", "'")
     t = re.sub(r"[^a-z0-9'@.+ -]+", " ", t)
     t = re.sub(r"(?<![a-z0-9])[.-]+|[.-]+(?![a-z0-9])", " ", t)  # keep dots/dashes inside tokens
     words = [_CONTRACTIONS.get(w, w) for w in t.split()]
     t = " ".join(words)
     t = re.sub(r"\b(\w+)'s\b", r"\1 s", t)
+    for rx, repl in _ASR_REPAIRS:
+        t = rx.sub(repl, t)
     return re.sub(r"\s+", " ", t.replace("'", "")).strip()
 
 
@@ -68,9 +89,16 @@ _ASKS_HUMAN = _rx(
     r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody|a (?:supervisor|manager|human|person))(?: there)?"
     r"(?: (?:a real person|real|human|available|i can talk to))\b",
     r"\bis (?:a |the |your )?(?:supervisor|manager|human|person|agent) available\b",
-    r"\b(?:callback|call back|call me back)\b.*\b(?:human|person|someone|somebody|agent|team|representative)\b",
-    r"\b(?:human|person|someone|somebody|agent|team|representative)\b.*\b(?:callback|call back|call me back|call me)\b",
+    r"\b(?:callback|call back|call me back)\b.*\b(?:human|person|someone|somebody|agent|team|representative|"
+    r"account manager|manager)\b",
+    r"\b(?:human|person|someone|somebody|agent|team|representative|account manager|manager)\b.*"
+    r"\b(?:callback|call back|call me back|call me)\b",
     r"\btransfer (?:me )?to (?:sales|billing|support|the \w+ team|a \w+)\b",
+    r"^(?:(?:um |uh |so |hi |hello |can i (?:get|have|talk to|speak to|speak with) |i need |i want |"
+    r"give me |get me )*)(?:someone|somebody|a person|a human|an agent|a rep) (?:from|in) (?:the )?(?:billing|sales|"
+    r"support|accounts?|claims|customer service|tech support|technical support|\w+ (?:team|department))(?: please)?$",
+    rf"\b(?:talk|speak|chat)(?:ed|ing)? (?:to|with) (?:a |an |the |some )?(?:real |live |actual )?"
+    rf"(?:human|person|someone|somebody|representative|agent)\b",
     r"^(?:zero|0)(?: (?:zero|0))*$",
     r"\b(?:stop|enough)\b.*\b(?:robot|bot|machine)\b",
     r"\b(?:not|no) (?:a |an |the )?(?:robot|bot|machine|computer|ai)\b",
@@ -177,6 +205,7 @@ _DEMAND = re.compile(
     r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix)|"
     # bargaining phrased as a question: "what is the best deal you can offer so we do not cancel"
     r"(?:deal|discount|offer|price|rate|credit)s? (?:that )?you (?:can|could|will|would) (?:offer|give|do|make)|"
+    r"(?:deal|discount|offer|price|rate|credit)s? (?:can|could|will|would) you (?:offer|give|do|make)|"
     r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere))\b"
 )
 
@@ -201,7 +230,12 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"regulators?|authorities|consumer protection|police|attorney)\b",
                   r"\breport(?:ing)? (?:you|this|acme|your company|it) to (?:the |my |our )?(?:\w+ ){0,3}(?:authority|"
                   r"regulator|commission|ombudsman|commissioner|watchdog)\b",
-                  r"\b(?:my|our) legal (?:team|department|counsel)\b"),
+                  r"\b(?:my|our) legal (?:team|department|counsel)\b",
+                  r"\bcomplaint (?:to|with) (?:the )?(?:fcc|ftc|bbb|cfpb|better business bureau|attorney general|"
+                  r"state|regulators?|ombudsman|consumer protection|insurance commissioner|public utilit\w+ commission|"
+                  r"\w+ (?:commission|authority|regulator|board|department))\b",
+                  r"\b(?:file|filing|filed|send|sending|submit|submitting) (?:a |my |the )?(?:formal )?complaint\b.*"
+                  r"\b(?:unless|if you do not|if you will not)\b"),
         inquiry_exempt=False,
     ),
     _Category(
@@ -211,7 +245,17 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:someone|somebody|a stranger|a hacker|hackers|an attacker|someone else|a person i do not know)\b"
                   r".*\b(?:my|our) (?:account|card|workspace|password|email|login|payment|data|bank)\b",
                   r"\b(?:stranger|hacker|attacker|someone|somebody|employee|former employee|ex employee)\b.*"
-                  r"\b(?:logged in|signed in|is in|got in|downloading|changing|deleting|stealing|using)\b"),
+                  r"\b(?:logged in|signed in|is in|got in|downloading|changing|deleting|stealing|using|used|watching|"
+                  r"booked|booking|ordered|ordering|buying|bought|spending|spent|transferring|transferred|withdrew|"
+                  r"withdrawing|draining|trying to|filed|claimed|opened)\b",
+                  r"\b(?:scam|scammed|scammers?|phishing|gift cards?)\b.*\b(?:paid|pay|sent|send|gave|give|want|"
+                  r"asking|took|taken|more)\b",
+                  r"\b(?:paid|sent|gave)\b.*\b(?:scam|scammers?|gift cards?)\b",
+                  r"\b(?:i|we) (?:never|did not) (?:file|filed|make|made|book|booked|order|ordered|open|opened|"
+                  r"request|requested|authori[sz]e|authori[sz]ed)\b.*\b(?:someone|somebody|they|a name)\b",
+                  r"\b(?:under|in) a name (?:i|we) (?:have never|never|do not)\b",
+                  r"\b(?:logged in|signed in|login|log in|new device|purchases?|transactions?|orders?|bookings?|withdrawals?)\b"
+                  r".*\b(?:was not|is not|were not) (?:me|us|mine|ours)\b"),
         always=_rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
                    r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
                    r"are (?:being|logged|using|changing))\b"),
@@ -224,10 +268,15 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"damages|lost (?:revenue|business|sales|work|money)|(?:credit|give) (?:me|us) (?:a |one |two )?"
                   r"(?:month|months|free)|pay for (?:that|the|our|my) (?:loss|losses|damage|time)|"
                   r"cost us (?:a |the )?(?:client|customer|deal|money|revenue)|(?:i am|we are) owed|"
-                  r"(?:you|you guys|you all) (?:cover|pay for|reimburse) (?:that|it|this|the|my|our))\b"),
+                  r"lost (?:thousands|hundreds|millions|orders|customers|clients|a (?:day|week)|(?:\w+ )?dollars)|"
+                  r"what (?:are you going to|will you|do you) (?:give|offer|do for) (?:me|us)|"
+                  r"(?:you|you guys|you all) (?:cover|pay for|reimburse) (?:that|it|this|the|my|our)|"
+                  r"comp|comped|compt|a voucher|vouchers|free nights?|goodwill (?:credit|gesture))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\bpay (?:me|us)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
-                   r"\bexpect you to\b"),
+                   r"\bexpect you to\b",
+                   r"\bwhat is (?:the|my|our) compensation\b", r"\bhow much (?:compensation|credit) (?:do|will|can|should) (?:i|we)\b",
+                   r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed)\b"),
     ),
     _Category(
         "chargeback",
@@ -237,7 +286,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:my|our) bank (?:to )?(?:reverse|cancel|block|dispute|refund)\b",
                   r"\b(?:opened|filed|raised|started) (?:a |the )?dispute (?:on|with|through) (?:my|our|the) "
                   r"(?:card|bank|credit card|card issuer)\b",
-                  r"\breverse (?:the|this|that) (?:payment|transaction) (?:with|through)\b"),
+                  r"\breverse (?:the|this|that) (?:payment|transaction) (?:with|through)\b",
+                  r"\bdisput\w* (?:it|this|that|the \w+)? ?(?:with|through) (?:my |our |the )?(?:amex|american express|visa|"
+                  r"mastercard|master card|discover|paypal|credit card|card company|bank)\b"),
     ),
     _Category(
         "billing_dispute",
@@ -259,7 +310,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:two|three|four|several|multiple|extra|duplicate) charges from you\b",
                   r"\b(?:remove|delete|cancel|waive|forgive) (?:the|this|that|my|our) (?:late |overdue |unpaid )?"
                   r"(?:invoice|fee|balance|charge)s?\b.*\b(?:mark|paid|waive)\b",
-                  r"\bmark (?:it|the invoice|this invoice|them) (?:as )?paid\b"),
+                  r"\bmark (?:it|the invoice|this invoice|them) (?:as )?paid\b",
+                  r"\bcancell?ed\b.*\b(?:still|again|kept|keep|keeps) (?:charg|bill)\w*\b"),
     ),
     _Category(
         "refund_beyond_policy",
@@ -276,6 +328,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\bretention (?:offer|deal|discount|team|department)\b",
                   r"\bunless you (?:give|offer|lower|match|beat|cut)\b",
                   r"\bwhat will you (?:give|offer) (?:me|us)\b",
+                  r"\b(?:deal|discount|offer|price|rate)s?\b.*\bif (?:we|i) (?:stay|renew|do not (?:leave|cancel|switch))\b",
                   r"\b(?:i am|we are) (?:leaving|done with) (?:you|acme|your company|this service)\b",
                   r"\b(?:leaving|leave|switch|switching|walk|going) (?:for|to) (?:a |the )?competitor\b",
                   r"\b(?:or|otherwise) (?:we|i) (?:walk|leave|cancel|go|are gone|am gone|switch)\b",
@@ -357,6 +410,17 @@ def must_refuse(norm: str, profile_categories: list[MustRefuseCategory] | None =
 _DATA = (r"(?:data|info|information|details|emails?|e mail|email address|phone(?: number)?|numbers?|address|"
          r"accounts?|invoices?|passwords?|card(?: number)?|credit card|billing|records?|files|projects?|names?|contacts?)")
 _REVEAL = r"(?:give|tell|read|send|show|share|reveal|list|dump|print|spell|leak|export|forward|look up|lookup|pull up|access|get)"
+# someone other than the caller, named by their relation to the caller
+_OTHER_PERSON = (r"(?:business partner|partner|brother|sister|dad|father|mom|mum|mother|son|daughter|wife|husband|"
+                 r"ex(?: wife| husband| girlfriend| boyfriend)?|girlfriend|boyfriend|fiance|fiancee|roommate|room mate|"
+                 r"flatmate|friend|buddy|mate|pal|neighbou?r|coworker|co worker|colleague|boss|employee|tenant|landlord|aunt|uncle|"
+                 r"cousin|grandma|grandmother|grandpa|grandfather|in laws?|mother in law|father in law|competitor)")
+# a third party's own things: acting on them is an identity / account-takeover risk
+_THEIR_THING = (r"(?:account|membership|subscription|points|miles|card|invoices?|bills?|orders?|reservation|booking|"
+                r"room|policy|claim|details|data|password|pin|email|e mail|phone|number|address|profile|plan|"
+                r"records?|appointment|two factor|2fa|login)")
+_ACT = (r"(?:turn off|disable|reset|change|update|cancel|close|delete|remove|move|transfer|unlock|access|log into|"
+        r"get into|switch|add me|merge|refund|use|redeem)")
 ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("prompt_injection", _rx(
         r"\b(?:ignore|disregard|forget|override|bypass|skip)\b.*\b(?:instructions?|rules?|prompts?|guidelines|"
@@ -364,6 +428,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:system prompt|your prompt|your instructions|initial instructions|hidden instructions|developer mode|"
         r"jailbreak|dan mode|god mode|admin mode|debug mode|maintenance mode|sudo)\b",
         r"\byou are now\b", r"\b(?:pretend|act as if|roleplay|role play|imagine) (?:to be |you are |that you |you |that )",
+        r"\b(?:roleplay|role play)(?:ing)? (?:as|with me)\b", r"\bplay the (?:role|part) of\b",
         r"\bact as (?:a|an|my|the)\b",
         r"\b(?:repeat|print|show|read|tell me|what are|what were|reveal) (?:me )?(?:the |your )?(?:instructions|"
         r"rules you were given|text above|prompt|configuration|system message)\b",
@@ -386,7 +451,8 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:skip|bypass) (?:the )?(?:verification|security|identity check|sso|two factor|2fa|mfa)\b",
         r"\bgrant (?:me |this caller |them |him |her )?(?:admin |owner |full )?access\b",
         r"\bjust give me access\b",
-        r"\breset (?:the )?password (?:for|of) (?:my employee|my coworker|another|someone|somebody|user|him|her)\b",
+        r"\breset (?:the )?password (?:for|of) (?:my employees?|my coworkers?|my staff|another|someone|somebody|user|him|her)\b",
+        r"\b(?:tell|read|give|send|text|email) (?:me|us) (?:the|their|his|her) new (?:one|password|pin|passcode|code)\b",
         r"\b(?:i am|this is) (?:the|an|your) (?:developer|admin|administrator|ceo|owner of acme|engineer at acme|"
         r"acme employee|supervisor)\b.*\b(?:authori[sz]e|override|allow|give|tell|need you)\b",
     )),
@@ -421,18 +487,34 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:contact|reach|email|call|message) (?:the |all the )?other (?:customers|clients|users|people|companies)\b",
         r"\b(?:card|account|details|data|invoices?)\b.*\bon (?:my|our) (?:coworker|colleague|boss|ex|wife|husband|"
         r"partner|neighbou?r|friend)s?\b",
+        rf"\b{_REVEAL}\b.*\b(?:my|our) {_OTHER_PERSON} s (?:\w+ ){{0,3}}{_THEIR_THING}\b",
+        rf"\b(?:which|what) (?:room|address|seat|flight|table|ward|bed|floor)\b.*\b(?:my|our) {_OTHER_PERSON}\b",
+        rf"\b{_REVEAL}\b.*\bthe (?:patient|customer|caller|person|guest|passenger|client|user|member|account holder)s? "
+        rf"(?:who|that|before|after|ahead|in front)\b",
+        r"\b(?:last|previous|other|next) caller s?\b",
+        r"\b(?:order|account|booking|reservation|package|parcel|invoice|bill)\b.*\b(?:it is not|that is not|is not|"
+        r"they are not) mine\b",
+        r"\b(?:confirm|check|tell me|verify|see) (?:whether|if) (?:she|he|they|this person|someone|somebody|"
+        rf"my {_OTHER_PERSON})\b.*\b(?:pays?|paid|has|have|owes?|is a customer|uses|bills|account|lives)\b",
+        r"\b(?:full name|name|direct line|direct number|phone number|cell|extension|email|home address|schedule)\b.*"
+        r"\b(?:of|for) (?:the|your|that) (?:adjuster|agent|employee|rep|representative|staff member|technician|"
+        r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
     )),
     ("secrets", _rx(
         r"\b(?:give|tell|read|send|show|share|reveal|spell|leak|dump|print|what is|what are)\b.*\b(?:your|the|acme s?|"
         r"internal|admin|administrator|system|company|database|server|master|root|employee|staff|support|backend|"
         r"production|private|secret)\s+(?:api keys?|passwords?|credentials|secrets?|tokens?|access keys?|private keys?|"
         r"keys|database|db password|connection string|ssh key|encryption key|login|internal tools?)\b",
-        r"\b(?:internal|confidential|employee|staff) (?:only )?(?:documents?|docs|notes|tools|systems|wiki|"
-        r"passwords?|credentials|information|data)\b",
+        r"\b(?:internal|confidential|employee|staff) (?:only )?(?:[a-z]+ )?(?:documents?|docs|notes|tools|systems|wiki|"
+        r"passwords?|credentials|information|data|playbooks?|manuals?|handbooks?|scripts?|procedures|runbooks?|"
+        r"guides?|memos?)\b(?! (?:integration|integrations|connector|app|sync|import|export))",
         r"\b(?:admin|root|master|backdoor) (?:password|access|credentials|override)\b",
         r"\bwhat is (?:your|the|acme s) (?:api key|database password|secret key|signing secret|password)\b",
         r"\b(?:database|db|server|webhook signing|signing|encryption|private) (?:password|secret|key)\b",
         r"\bsecret key (?:you|that you|acme) use\b",
+        r"\b(?:override|master|admin|employee|staff|internal|agent|secret|bypass|manager) (?:discount |promo |coupon )?"
+        r"(?:codes?|pins?|passwords?)\b",
+        r"\bcodes? (?:that )?(?:your|the) (?:agents|employees|staff|reps|managers|supervisors) use\b",
         r"\bsession tokens?\b.*\b(?:for|of) (?:user|another|someone|account)\b",
         r"\b(?:read|reads|reading|used to read) (?:me )?(?:api keys|passwords|credentials|secrets|tokens)\b",
     )),
@@ -445,10 +527,25 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)",
         r"\b(?:say|tell me|confirm) (?:that )?you (?:guarantee|promise|approve|authori[sz]e|will waive|commit)\b",
         r"\bsay the words\b", r"\bconfirm in writing\b", r"\bput (?:it|that) in writing\b",
+        r"\b(?:commit|promise|guarantee|swear|pledge)\b(?: \w+){0,3} that (?:our|my|the|i|we|you|it)\b",
+        r"\blegally binding\b",
+        r"\bsay (?:that )?(?:i|we) (?:get|will get|can get|am getting|are getting|qualify for)\b",
         r"\b(?:approve|authori[sz]e) (?:my|the|a|this|an?) (?:\d+ percent )?(?:refund|credit|discount|exception|waiver)\b",
         r"\bpretend (?:you are|to be|you re)\b",
         r"\bapprove (?:my|the|a|this) (?:refund|credit|discount|exception)\b",
     )),
+)
+
+
+# asking the agent to act on a third party's account ("cancel my roommate's membership"); asking HOW
+# to do it ("how do I remove my husband's card") is a how-to question and gets the article
+_ACT_FOR_OTHER = _rx(
+    rf"\b{_ACT}\b.*\b(?:my|our) {_OTHER_PERSON} s (?:[a-z]+ ){{0,2}}{_THEIR_THING}\b",
+    rf"\b(?:my|our) {_OTHER_PERSON} s (?:[a-z]+ ){{0,2}}{_THEIR_THING}\b.*\b(?:into|to|onto|over to) (?:my|mine|me)\b",
+    r"\b(?:change|switch|update|move|transfer|put) the (?:email|e mail|phone number|phone|owner|ownership|login|password|"
+    r"account)\b.*\b(?:to mine|to my (?:email|number|name|phone))\b",
+    r"\b(?:owner|admin|boss|manager|account holder|ceo) s (?:assistant|secretary|pa)\b.*\b(?:change|reset|give|tell|"
+    r"send|transfer|cancel|update|switch|access)\b",
 )
 
 
@@ -457,6 +554,8 @@ def adversarial(norm: str) -> str | None:
     for name, rx in ADVERSARIAL:
         if rx.search(norm):
             return name
+    if _ACT_FOR_OTHER.search(norm) and not is_inquiry(norm):
+        return "other_customer_data"
     return None
 
 

@@ -265,6 +265,63 @@ def eval_asr_cmd(
         json_out.write_text(json.dumps(rep, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+# ----------------------------------------------------------------------------------------- heard
+def eval_hear_cmd(
+    file: Path = typer.Argument(..., help="Eval JSONL to speak and transcribe (dev data, never the test set)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Write the transcribed eval file here."),
+    voices: str = typer.Option(",".join(DEFAULT_VOICES), "--voices", help="Caller voice rotation."),
+    all_voices: bool = typer.Option(False, "--all-voices", help="Every row in every voice (ids get @voice)."),
+    snr_db: Optional[float] = typer.Option(None, "--snr-db", help="Add channel noise at this SNR."),
+    category: list[str] = typer.Option([], "--category", help="Only rows of these categories (repeatable)."),
+) -> None:
+    """Re-write an eval file as the STT hears it on the phone line, for fast text-mode scoring of
+    ASR-mangled input (`frontline eval run OUT`). Skips VAD/turn-taking: `--mode audio` stays the real measure."""
+    from frontline.evals.dataset import EvalFileError, load_eval
+    from frontline.evals.heard import write_heard
+
+    _quiet_logs()
+    vs = parse_voices(voices)
+    try:
+        rows = load_eval(file)
+    except (EvalFileError, OSError) as e:
+        _fail(str(e))
+    if category:
+        rows = [r for r in rows if r.category in category]
+    if not rows:
+        _fail("no rows to transcribe")
+    with _progress() as p:
+        t = p.add_task("speak + transcribe", total=None)
+        n = write_heard(rows, out, voices=vs, all_voices=all_voices, snr_db=snr_db,
+                        progress=lambda i, k: p.update(t, completed=i, total=k))
+    console.print(f"{n} transcribed rows → {out}")
+
+
+def eval_hear_intents_cmd(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Default: frontline/agent/intent_data/heard.jsonl."),
+    voices: str = typer.Option(",".join(DEFAULT_VOICES), "--voices", help="Caller voice rotation."),
+    max_wer: float = typer.Option(0.5, "--max-wer", help="Drop transcripts that lost more than this."),
+) -> None:
+    """ASR-heard copies of the intent model's hand-written training rows (intent_data/train_*.jsonl),
+    so the classifier learns the STT's misspellings of must-refuse and adversarial turns."""
+    from frontline.agent.intent_model import DATA_DIR
+    from frontline.evals.heard import hear_training_rows
+
+    _quiet_logs()
+    out = out or DATA_DIR / "heard.jsonl"
+    rows = []
+    for path in sorted(DATA_DIR.glob("train_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                rows.append((str(d["intent"]), str(d["text"])))
+    with _progress() as p:
+        t = p.add_task("speak + transcribe training rows", total=len(rows))
+        heard = hear_training_rows(rows, voices=parse_voices(voices), max_wer=max_wer,
+                                   progress=lambda i, k: p.update(t, completed=i))
+    out.write_text("".join(json.dumps(h, ensure_ascii=False) + "\n" for h in heard), encoding="utf-8")
+    console.print(f"{len(heard)} of {len(rows)} training rows changed by the STT and kept (WER ≤ {max_wer}) → {out}")
+
+
 def eval_manifest_cmd(
     add_new: bool = typer.Option(False, "--add-new", help="Record new frozen items in the manifest."),
 ) -> None:

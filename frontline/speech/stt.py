@@ -62,7 +62,8 @@ class WhisperSTT:
     sample_rate = 16000
 
     def __init__(
-        self, model_path: str | Path | None = None, *, threads: int = 2, workers: int = 1, mode: str = "fast"
+        self, model_path: str | Path | None = None, *, threads: int = 2, workers: int = 1, mode: str = "fast",
+        prompt: str | None = None,
     ):
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
@@ -81,6 +82,9 @@ class WhisperSTT:
         self._multilingual = bool(self._model.model.is_multilingual)
         self._tok = Tokenizer(self._model.hf_tokenizer, self._multilingual, task="transcribe", language="en")
         self._lock = threading.Semaphore(workers)
+        self.prompt = (prompt or "").strip() or None
+        # Whisper's "previous text" slot: <|startofprev|> + the prompt's tokens (the last 223 at most)
+        self._prev = ([self._tok.sot_prev] + self._tok.encode(" " + self.prompt)[-223:]) if self.prompt else []
         self.fallbacks = 0  # fast-path results rejected → full window (observability)
         self.restarts_cut = 0  # fast-path loops cut at the sentence restart
 
@@ -105,7 +109,7 @@ class WhisperSTT:
         n = feats.shape[1] - (feats.shape[1] % 2)
         feats = np.ascontiguousarray(feats[None, :, : min(n, 3000)])
         max_tokens = int(8 + _TOKENS_PER_S * len(audio) / self.sample_rate)
-        prompt = list(self._tok.sot_sequence) + [self._tok.no_timestamps]
+        prompt = self._prev + list(self._tok.sot_sequence) + [self._tok.no_timestamps]
         res = self._model.model.generate(
             ctranslate2.StorageView.from_array(feats),
             [prompt],
@@ -136,5 +140,6 @@ class WhisperSTT:
             condition_on_previous_text=False,
             vad_filter=False,
             temperature=0.0,
+            initial_prompt=self.prompt,
         )
         return " ".join(s.text.strip() for s in segments if s.no_speech_prob <= _NO_SPEECH).strip()

@@ -1,0 +1,115 @@
+"""What the agent HEARS: an eval file re-written as the STT transcribes it on the phone line.
+
+Each row is spoken by a caller voice (the audio eval's rotation, frontline.evals.voices), sent
+through the phone line (8 kHz μ-law, band-limited, optional seeded noise) and transcribed by the
+same bundled Whisper the call path uses. The output is an ordinary eval file whose `text` is the
+transcript (the original goes to `spoken`, the voice to `voice`), so `frontline eval run` in text
+mode scores the decision layer on ASR-mangled input in seconds instead of a 40-minute audio run.
+
+It is a development tool for robustness work (which must-refuse phrasings survive the ASR?), run on
+dev data only. It skips VAD and end-of-turn segmentation, so it is not a substitute for
+`--mode audio`, which stays the release measure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from frontline.evals.dataset import EvalRow
+from frontline.evals.voices import DEFAULT_VOICES, choose_voice, render_caller, row_seed
+
+
+def row_json(row: EvalRow) -> dict[str, Any]:
+    exp = ({"article": row.expect.article} if row.expect.article else
+           {"handoff": row.expect.handoff} if row.expect.handoff else {"refuse": True})
+    out: dict[str, Any] = {"id": row.id, "category": row.category, "text": row.text, "expect": exp}
+    if row.language != "en":
+        out["language"] = row.language
+    out.update({k: v for k, v in row.extra.items() if k not in out})
+    return out
+
+
+def _stt(stt: Any) -> Any:
+    if stt is None:
+        from frontline.speech.models import shared_models
+
+        stt = shared_models().stt
+    return stt
+
+
+def hear(text: str, voice: str, *, seed: int, stt: Any, snr_db: float | None = None,
+         noise: str | None = None) -> tuple[str, Any]:
+    """(transcript, rendering) of `text` spoken by `voice` over the phone line."""
+    from frontline.audio.codec import pcm16_to_float, resample
+
+    r = render_caller(text, voice, seed=seed, snr_db=snr_db, noise=noise)
+    x16 = resample(pcm16_to_float(r.audio), 8000, stt.sample_rate).astype(np.float32)
+    return stt.transcribe(x16).text.strip(), r
+
+
+def hear_rows(
+    rows: Sequence[EvalRow],
+    *,
+    voices: Sequence[str] = DEFAULT_VOICES,
+    all_voices: bool = False,
+    snr_db: float | None = None,
+    stt: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterable[dict[str, Any]]:
+    """Yield one eval row per (row, voice): the rotation's voice for the row, or every voice when
+    `all_voices` (ids get `@voice` appended so they stay unique)."""
+    stt = _stt(stt)
+    jobs = [(i, row, v) for i, row in enumerate(rows)
+            for v in (voices if all_voices else [choose_voice(i, row.extra.get("voice"), tuple(voices))])]
+    for n, (_i, row, voice) in enumerate(jobs, 1):
+        heard, r = hear(row.text, voice, seed=row_seed(row.id), stt=stt, snr_db=snr_db, noise=row.extra.get("noise"))
+        out = row_json(row)
+        out.update({"id": f"{row.id}@{voice}" if all_voices else row.id, "text": heard or "(silence)",
+                    "spoken": row.text, "voice": r.voice})
+        if r.noise:
+            out["noise"], out["snr_db"] = r.noise, r.snr_db
+        if progress:
+            progress(n, len(jobs))
+        yield out
+
+
+def write_heard(rows: Sequence[EvalRow], out: Path, **kw) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with out.open("w", encoding="utf-8") as f:
+        for obj in hear_rows(rows, **kw):
+            f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def hear_training_rows(
+    rows: Sequence[tuple[str, str]],
+    *,
+    voices: Sequence[str] = DEFAULT_VOICES,
+    max_wer: float = 0.5,
+    stt: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """ASR-heard copies of intent training rows ((label, text) → {"intent", "text", "voice"}).
+
+    One voice per row (rotation by position). Kept only when the STT changed the words and the
+    transcript is still recognisably the same request (WER ≤ `max_wer`): a transcript that lost the
+    request entirely would teach the classifier that gibberish is a must-refuse (or a neutral) turn."""
+    from frontline.evals.wer import normalize, word_errors
+
+    stt = _stt(stt)
+    out = []
+    for n, (label, text) in enumerate(rows, 1):
+        voice = voices[(n - 1) % len(voices)]
+        heard, r = hear(text, voice, seed=row_seed(label + "|" + text), stt=stt)
+        if heard and normalize(heard) != normalize(text) and word_errors(text, heard).wer <= max_wer:
+            out.append({"intent": label, "text": heard, "voice": r.voice})
+        if progress:
+            progress(n, len(rows))
+    return out
