@@ -1,4 +1,4 @@
-"""`frontline eval hear`: eval rows and intent training rows as the phone-line STT hears them
+"""`frontline eval hear`: eval rows as the phone-line STT hears them
 (real TTS voices, the real phone line, the bundled Whisper)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from frontline.evals.dataset import EvalRow, Expect, load_eval
-from frontline.evals.heard import hear_rows, hear_training_rows, write_heard
-from frontline.evals.wer import normalize, word_errors
+from frontline.evals.heard import hear_rows, write_heard
+from frontline.evals.wer import word_errors
 
 ROWS = [
     EvalRow("h1", "must_refuse", "I want a refund for last month", Expect(handoff="must_refuse_category")),
@@ -34,13 +34,3 @@ def test_all_voices_gives_one_uniquely_named_row_per_voice():
     assert [g["id"] for g in got] == ["h1@hibari-us", "h1@piper-joe"]
     assert {g["voice"] for g in got} == {"hibari-us", "piper-joe"}
 
-
-def test_training_rows_keep_only_changed_but_recognisable_transcripts():
-    rows = [("must_refuse:refund_beyond_policy", "I want a refund for last month"),
-            ("neutral:x", "Where do I download my invoice?")]
-    # max_wer 0 keeps nothing: a kept row must differ from the text, and differing means WER > 0
-    assert hear_training_rows(rows, voices=("hibari-us",), max_wer=0.0) == []
-    kept = hear_training_rows(rows, voices=("hibari-us",), max_wer=1.0)
-    for k in kept:
-        assert k["intent"] in dict(rows) and k["text"] and k["voice"] == "hibari-us"
-        assert normalize(k["text"]) != normalize(dict(rows)[k["intent"]])

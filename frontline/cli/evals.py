@@ -296,32 +296,6 @@ def eval_hear_cmd(
     console.print(f"{n} transcribed rows → {out}")
 
 
-def eval_hear_intents_cmd(
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Default: frontline/agent/intent_data/heard.jsonl."),
-    voices: str = typer.Option(",".join(DEFAULT_VOICES), "--voices", help="Caller voice rotation."),
-    max_wer: float = typer.Option(0.5, "--max-wer", help="Drop transcripts that lost more than this."),
-) -> None:
-    """ASR-heard copies of the intent model's hand-written training rows (intent_data/train_*.jsonl),
-    so the classifier learns the STT's misspellings of must-refuse and adversarial turns."""
-    from frontline.agent.intent_model import DATA_DIR
-    from frontline.evals.heard import hear_training_rows
-
-    _quiet_logs()
-    out = out or DATA_DIR / "heard.jsonl"
-    rows = []
-    for path in sorted(DATA_DIR.glob("train_*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                rows.append((str(d["intent"]), str(d["text"])))
-    with _progress() as p:
-        t = p.add_task("speak + transcribe training rows", total=len(rows))
-        heard = hear_training_rows(rows, voices=parse_voices(voices), max_wer=max_wer,
-                                   progress=lambda i, k: p.update(t, completed=i))
-    out.write_text("".join(json.dumps(h, ensure_ascii=False) + "\n" for h in heard), encoding="utf-8")
-    console.print(f"{len(heard)} of {len(rows)} training rows changed by the STT and kept (WER ≤ {max_wer}) → {out}")
-
-
 def eval_manifest_cmd(
     add_new: bool = typer.Option(False, "--add-new", help="Record new frozen items in the manifest."),
 ) -> None:

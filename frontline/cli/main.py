@@ -31,12 +31,11 @@ eval_app.command("run")(eval_run_cmd)
 eval_app.command("calibrate")(eval_calibrate_cmd)
 # spoken evals, the frozen gate, ASR on real speech, load benchmark
 from frontline.cli.bench import bench_load_cmd  # noqa: E402
-from frontline.cli.evals import eval_asr_cmd, eval_gate_cmd, eval_hear_cmd, eval_hear_intents_cmd, eval_manifest_cmd  # noqa: E402
+from frontline.cli.evals import eval_asr_cmd, eval_gate_cmd, eval_hear_cmd, eval_manifest_cmd  # noqa: E402
 
 eval_app.command("gate")(eval_gate_cmd)
 eval_app.command("asr")(eval_asr_cmd)
 eval_app.command("hear")(eval_hear_cmd)
-eval_app.command("hear-intents")(eval_hear_intents_cmd)
 eval_app.command("manifest")(eval_manifest_cmd)
 bench_app.command("load")(bench_load_cmd)
 

@@ -7,7 +7,10 @@ transcript (the original goes to `spoken`, the voice to `voice`), so `frontline 
 mode scores the decision layer on ASR-mangled input in seconds instead of a 40-minute audio run.
 
 It is a development tool for robustness work (which must-refuse phrasings survive the ASR?), run on
-dev data only. It skips VAD and end-of-turn segmentation, so it is not a substitute for
+dev data only. Tried and dropped: training the intent model on STT transcripts of its own training
+rows (830 of 1,728 changed by the STT, WER ≤ 0.5): on heard dev sets must-refuse +1 point,
+adversarial −1/+2, caller requests −2.5 points, and text-mode caller requests / must-refuse fell
+on dev and dev3 — the noisy rows blur the classes more than they teach the mis-hearings. It skips VAD and end-of-turn segmentation, so it is not a substitute for
 `--mode audio`, which stays the release measure.
 """
 
@@ -87,29 +90,3 @@ def write_heard(rows: Sequence[EvalRow], out: Path, **kw) -> int:
             n += 1
     return n
 
-
-def hear_training_rows(
-    rows: Sequence[tuple[str, str]],
-    *,
-    voices: Sequence[str] = DEFAULT_VOICES,
-    max_wer: float = 0.5,
-    stt: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[dict[str, Any]]:
-    """ASR-heard copies of intent training rows ((label, text) → {"intent", "text", "voice"}).
-
-    One voice per row (rotation by position). Kept only when the STT changed the words and the
-    transcript is still recognisably the same request (WER ≤ `max_wer`): a transcript that lost the
-    request entirely would teach the classifier that gibberish is a must-refuse (or a neutral) turn."""
-    from frontline.evals.wer import normalize, word_errors
-
-    stt = _stt(stt)
-    out = []
-    for n, (label, text) in enumerate(rows, 1):
-        voice = voices[(n - 1) % len(voices)]
-        heard, r = hear(text, voice, seed=row_seed(label + "|" + text), stt=stt)
-        if heard and normalize(heard) != normalize(text) and word_errors(text, heard).wer <= max_wer:
-            out.append({"intent": label, "text": heard, "voice": r.voice})
-        if progress:
-            progress(n, len(rows))
-    return out
