@@ -156,7 +156,7 @@ class DefaultPolicy:
             return
 
         # 7. the help center
-        query = intents.strip_leading_smalltalk(norm) or text
+        query = intents.strip_leading_smalltalk(intents.normalize(text, for_rules=False)) or text
         async for ev in self._knowledge(t, query, text):
             yield ev
 
