@@ -36,6 +36,9 @@ class TurnTaking(BaseModel):
     reprompt_after_s: float = Field(8.0, gt=0)
     hangup_after_reprompt_s: float = Field(8.0, gt=0)
     max_turn_s: float = Field(30.0, gt=1, description="force end of turn after this much speech")
+    not_heard_min_voiced_ms: int = Field(
+        600, ge=100, description="a turn with at least this much voiced speech that the STT returns empty "
+        "is answered with `not_heard` (asked to repeat) instead of being ignored like a cough")
 
 
 class Transfer(BaseModel):
@@ -81,6 +84,7 @@ class Profile(BaseModel):
     disclosure: str = "I'm an AI, and this call is recorded for quality."
     fast_path: str = "Say 'agent' at any time to reach a person. How can I help you today?"
     reprompt: str = "Are you still there? How can I help?"
+    not_heard: str = "Sorry, I didn't catch that. Could you say it again?"
     goodbye: str = "I haven't heard anything, so I'll end the call now. Goodbye!"
     system_prompt: str = ""
 

@@ -121,6 +121,7 @@ class CallSession:
         self._pre_roll: deque[np.ndarray] = deque(maxlen=max(1, PRE_ROLL_MS // 32))
         self._turn_audio: list[np.ndarray] = []
         self._turn_raw: list[np.ndarray] = []  # inbound audio at in_rate for the trace
+        self._turn_voiced_ms = 0.0  # voiced time (p ≥ threshold) in the turn being captured
         self._last_voiced_at = 0.0
         self._spec: asyncio.Future | None = None
         self._spec_windows = 0
@@ -226,10 +227,14 @@ class CallSession:
         if d.in_speech or d.voiced_ms > 0 or TurnEvent.TURN_END in events:
             if not was_candidate:
                 self._turn_audio = list(self._pre_roll)
+                self._turn_voiced_ms = 0.0
             self._turn_audio.append(w)
+            if p >= d.threshold:
+                self._turn_voiced_ms += d.window_ms
         else:
             self._pre_roll.append(w)
             self._turn_raw = []
+            self._turn_voiced_ms = 0.0
         for ev in events:
             if ev is TurnEvent.SPEECH_START:
                 self._last_activity = time.monotonic()
@@ -283,6 +288,7 @@ class CallSession:
         """Capture the turn now (synchronously), finish it in a task so VAD keeps running."""
         turn_end = time.monotonic()
         audio_windows, self._turn_audio = self._turn_audio, []
+        voiced_ms, self._turn_voiced_ms = self._turn_voiced_ms, 0.0
         raw = np.concatenate(self._turn_raw) if self._turn_raw else np.zeros(0, np.int16)
         self._turn_raw = []
         self._last_activity = turn_end
@@ -296,12 +302,13 @@ class CallSession:
         self._tasks = [t for t in self._tasks if not t.done()]
         self._tasks.append(
             asyncio.create_task(
-                self._finish_turn(spec, spec_started, speculative, raw, turn_end, self._last_voiced_at),
+                self._finish_turn(spec, spec_started, speculative, raw, turn_end, self._last_voiced_at, voiced_ms),
                 name="end-of-turn",
             )
         )
 
-    async def _finish_turn(self, spec, t_stt: float, speculative: bool, raw, turn_end: float, last_voiced: float):
+    async def _finish_turn(self, spec, t_stt: float, speculative: bool, raw, turn_end: float, last_voiced: float,
+                           voiced_ms: float = 0.0):
         try:
             transcript, stt_ms = await spec
         except Exception as e:
@@ -309,7 +316,16 @@ class CallSession:
             transcript, stt_ms = Transcript(text=""), (time.monotonic() - t_stt) * 1000
             self.record.meta.setdefault("errors", []).append(f"stt: {e}")
         if not transcript.text.strip():
-            return  # noise, a cough, or STT heard nothing: not a turn
+            # A cough or a noise blip is not a turn. But clear speech (the VAD was sure for a while)
+            # that the STT returned empty — its no-speech head overruling the VAD, an accent it
+            # cannot decode, a failed model — must not be met with silence and, 8 s later, "are
+            # you still there?": ask the caller to say it again, as a person would.
+            if voiced_ms >= self.profile.turn_taking.not_heard_min_voiced_ms and not self._agent_active():
+                turn = self.record.add_turn("caller", "", audio_ulaw=pcm16_to_ulaw(raw) if len(raw) else None)
+                turn.trace.update({"not_heard": True, "voiced_ms": round(voiced_ms), "stt_ms": round(stt_ms, 1)})
+                self._last_activity = time.monotonic()
+                self._start_response(self._speak_lines([self.profile.not_heard], kind="not_heard"))
+            return
         await self._interrupt_if_speaking()
         turn = self.record.add_turn(
             "caller",
