@@ -126,9 +126,18 @@ async def test_asking_how_it_works_is_not_a_must_refuse(text):
     assert intents.must_refuse(intents.normalize(text)) is None
 
 
+async def test_misheard_request_reaches_the_intent_arms_repaired(agent):
+    # no lexical rule fires; the embedding arms must see "invoice", not the STT's "in voice"
+    text = "we got an in voice for fifteen seats but there are only eight of us so fix the in voice and credit the difference"
+    ev, _ = await say(agent, text)
+    assert handoff(ev).reason == "must_refuse_category"
+
+
 @pytest.mark.parametrize("text", [
     "how do I remove my husband's card from our account", "how do I add my daughter to our family plan",
     "can I use my points for an upgrade", "where do I find the api key", "is the internal wiki integration available",
+    "can I use my husband's card to pay for our plan", "can I move my son's account into our family plan",
+    "the package that came is not mine", "what is the name of the driver",
 ])
 def test_how_to_questions_about_family_and_keys_are_not_adversarial(text):
     assert intents.adversarial(intents.normalize(text)) is None

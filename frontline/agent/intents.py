@@ -263,7 +263,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"request|requested|authori[sz]e|authori[sz]ed)\b.*\b(?:someone|somebody|they|a name)\b",
                   r"\b(?:under|in) a name (?:i|we) (?:have never|never|do not)\b",
                   r"\b(?:logged in|signed in|login|log in|new device|purchases?|transactions?|orders?|bookings?|withdrawals?)\b"
-                  r".*\b(?:was not|is not|were not) (?:me|us|mine|ours)\b"),
+                  r".*\b(?:was not|were not) (?:me|us)\b",
+                  r"\b(?:purchases?|transactions?|withdrawals?|charges?|logins?)\b.*\b(?:is|are|was|were) not (?:mine|ours)\b"),
         always=_rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
                    r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
                    r"are (?:being|logged|using|changing))\b"),
@@ -428,7 +429,10 @@ _THEIR_THING = (r"(?:account|membership|subscription|points|miles|card|invoices?
                 r"room|policy|claim|details|data|password|pin|email|e mail|phone|number|address|profile|plan|"
                 r"records?|appointment|two factor|2fa|login)")
 _ACT = (r"(?:turn off|disable|reset|change|update|cancel|close|delete|remove|move|transfer|unlock|access|log into|"
-        r"get into|switch|add me|merge|refund|use|redeem)")
+        r"get into|switch|add me|merge|refund)")
+# the caller asking what THEY may do ("can I move my son's account to our plan") rather than asking the agent to act
+_CALLER_ASKS = re.compile(r"\b(?:can|could|may|do|should) (?:i|we)\b|\bhow (?:do|can|would|should|could) (?:i|we)\b|"
+                          r"\bis it possible (?:for (?:me|us) )?to\b")
 ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("prompt_injection", _rx(
         r"\b(?:ignore|disregard|forget|override|bypass|skip)\b.*\b(?:instructions?|rules?|prompts?|guidelines|"
@@ -500,11 +504,10 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b{_REVEAL}\b.*\bthe (?:patient|customer|caller|person|guest|passenger|client|user|member|account holder)s? "
         rf"(?:who|that|before|after|ahead|in front)\b",
         r"\b(?:last|previous|other|next) caller s?\b",
-        r"\b(?:order|account|booking|reservation|package|parcel|invoice|bill)\b.*\b(?:it is not|that is not|is not|"
-        r"they are not) mine\b",
+        rf"\b(?:it is not|that is not|is not|they are not) mine\b.*\bmy {_OTHER_PERSON}\b",
         r"\b(?:confirm|check|tell me|verify|see) (?:whether|if) (?:she|he|they|this person|someone|somebody|"
         rf"my {_OTHER_PERSON})\b.*\b(?:pays?|paid|has|have|owes?|is a customer|uses|bills|account|lives)\b",
-        r"\b(?:full name|name|direct line|direct number|phone number|cell|extension|email|home address|schedule)\b.*"
+        r"\b(?:full name|direct line|direct number|cell number|cell phone|personal (?:number|phone|email)|home address)\b.*"
         r"\b(?:of|for) (?:the|your|that) (?:adjuster|agent|employee|rep|representative|staff member|technician|"
         r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
     )),
@@ -562,7 +565,7 @@ def adversarial(norm: str) -> str | None:
     for name, rx in ADVERSARIAL:
         if rx.search(norm):
             return name
-    if _ACT_FOR_OTHER.search(norm) and not is_inquiry(norm):
+    if _ACT_FOR_OTHER.search(norm) and not is_inquiry(norm) and not _CALLER_ASKS.search(norm):
         return "other_customer_data"
     return None
 

@@ -156,8 +156,10 @@ class DefaultPolicy:
             return
 
         # 7. the help center
+        # the help-center search gets the plain form (its own normaliser fixes ASR words for retrieval);
+        # the intent arms get the rules' form, ASR repairs included
         query = intents.strip_leading_smalltalk(intents.normalize(text, for_rules=False)) or text
-        async for ev in self._knowledge(t, query, text):
+        async for ev in self._knowledge(t, query, text, intents.strip_leading_smalltalk(norm) or query):
             yield ev
 
     # -- pieces ------------------------------------------------------------------------------
@@ -219,9 +221,10 @@ class DefaultPolicy:
                                              response_id=t.turn.response_id, call_sid=t.ctx.call_sid):
             yield item
 
-    async def _knowledge(self, t: _Turn, query: str, text: str = "") -> AsyncIterator[AgentEvent]:
+    async def _knowledge(self, t: _Turn, query: str, text: str = "", intent_text: str = "") -> AsyncIterator[AgentEvent]:
+        intent_text = intent_text or query
         # the intent prototypes are compared in a worker thread while the help center is searched
-        sem_task = (asyncio.ensure_future(semantic.classify_async(query, self.profile.must_refuse, self.embedder))
+        sem_task = (asyncio.ensure_future(semantic.classify_async(intent_text, self.profile.must_refuse, self.embedder))
                     if self.use_semantic else None)
         res: ToolResult | None = None
         async for item in self._tool(t, "lookup_article", {"query": query[:500]}, "caller asked a question"):
@@ -235,7 +238,7 @@ class DefaultPolicy:
         kb_score = 0.0
         if res.ok and isinstance(res.native, Lookup):
             kb_score = float(res.native.confidence.features.get("top_dense", 0.0))
-        decided = sem.decide(kb_score, inquiry=intents.is_inquiry(query)) if sem is not None else None
+        decided = sem.decide(kb_score, inquiry=intents.is_inquiry(intent_text)) if sem is not None else None
         if decided is not None:
             async for ev in self._semantic_intent(t, sem, decided, kb_score, text or query):
                 yield ev

@@ -267,7 +267,7 @@ def eval_asr_cmd(
 
 # ----------------------------------------------------------------------------------------- heard
 def eval_hear_cmd(
-    file: Path = typer.Argument(..., help="Eval JSONL to speak and transcribe (dev data, never the test set)."),
+    file: Path = typer.Argument(..., help="Eval JSONL to speak and transcribe."),
     out: Path = typer.Option(..., "--out", "-o", help="Write the transcribed eval file here."),
     voices: str = typer.Option(",".join(DEFAULT_VOICES), "--voices", help="Caller voice rotation."),
     all_voices: bool = typer.Option(False, "--all-voices", help="Every row in every voice (ids get @voice)."),
