@@ -269,3 +269,22 @@ async def test_cancelled_response_yields_nothing_more(agent):
         out.append(e)
         agent.cancel("r-cancel")
     assert len(out) == 1  # the first event, then the stream stops
+
+
+async def test_eval_confirmation_turn_is_reported_apart_from_the_score(agent):
+    """run_text answers a clarifying question as a cooperative caller would: "yes" when the candidate
+    is the expected article (then `confirmed`), "no" otherwise; the row's own score is unchanged."""
+    from frontline.agent.evaluate import passed, run_text, score
+    from frontline.evals.dataset import EvalRow, Expect
+
+    right = EvalRow("c1", "deflection", "something vague", Expect(article=INVOICE[0]))
+    wrong = EvalRow("c2", "deflection", "something vague", Expect(article=RESET[0]))
+    plain = EvalRow("c3", "deflection", "how do I reset my password", Expect(article=RESET[0]))
+    outs = [await run_text(agent, r) for r in (right, wrong, plain)]
+    assert [o.clarified_article for o in outs] == [INVOICE[0], INVOICE[0], None]
+    assert outs[0].confirmed_article == INVOICE[0] and outs[1].confirmed_article is None
+    assert outs[2].answered_article == RESET[0] and outs[2].confirmed_article is None
+    assert not passed(right, outs[0]) and passed(plain, outs[2])  # a confirmation is not a one-turn answer
+    d = score([right, wrong, plain], outs)["deflection"]
+    assert (d["answered"], d["correct"], d["confirmed"]) == (1, 1, 1)
+    assert d["deflected_after_confirmation_rate"] == round(2 / 3, 4)

@@ -9,6 +9,11 @@ looks at outcomes. Plugging in another runner changes nothing else.
 Categories and what passes:
   deflection          answered from the expected article (correct); from another article = wrong;
                       handed off / clarified = not deflected (neither right nor wrong)
+                      Reported beside it, never instead of it: a clarifying question ("is your
+                      question about X?") gets a second caller turn from a cooperative caller who
+                      says "yes" when X is the expected article and "no" otherwise (text mode), and
+                      `confirmed` counts the rows answered correctly after that yes — the deflection
+                      of the *call*, which is what a contact center counts.
   knowledge_seeking   answered from the expected article
   out_of_scope        not answered from the help center (declining or handing off both pass)
   must_refuse         handed off with reason must_refuse_category
@@ -42,6 +47,8 @@ class Outcome:
     handoff_reason: str | None = None
     refused: bool = False  # a plain refusal (adversarial input)
     declined: bool = False  # said it has nothing on it / asked to clarify (no answer given)
+    clarified_article: str | None = None  # the candidate a clarifying question asked about
+    confirmed_article: str | None = None  # answered from it after the caller's reply to that question
     ended: bool = False
     retrieved_articles: list[str] = field(default_factory=list)  # ranked, for top1 / recall@5
     said: list[str] = field(default_factory=list)
@@ -61,6 +68,8 @@ def apply_decision_note(o: Outcome, d: dict[str, Any]) -> None:
         o.retrieved_articles = list(d["retrieved_article_ids"])
     if d.get("decision") in ("out_of_scope", "clarify"):
         o.declined = True
+    if d.get("decision") == "clarify" and d.get("candidate_article_id"):
+        o.clarified_article = d["candidate_article_id"]
 
 
 def outcome_from_events(row_id: str, events: Sequence[Any], latency_ms: float = 0.0,
@@ -82,7 +91,9 @@ def outcome_from_events(row_id: str, events: Sequence[Any], latency_ms: float = 
 
 
 async def run_text(agent: Agent, row: EvalRow, *, profile_name: str = "eval") -> Outcome:
-    """Feed the row's text to the real decision path as one caller turn (no STT/TTS)."""
+    """Feed the row's text to the real decision path as one caller turn (no STT/TTS); a clarifying
+    question about a candidate article gets the cooperative caller's yes/no as a second turn, whose
+    answer is recorded apart (`confirmed_article`) and never changes the row's own score."""
     call_id = f"eval-{row.id}-{uuid.uuid4().hex[:6]}"
     ctx = CallContext(call_id=call_id, call_sid=None, profile_name=profile_name)
     turn = CallerTurn(call_id=call_id, response_id=f"{call_id}-r1", text=row.text,
@@ -100,7 +111,16 @@ async def run_text(agent: Agent, row: EvalRow, *, profile_name: str = "eval") ->
         o.error = f"{type(e).__name__}: {e}"
         return o
     end = time.perf_counter()
-    return outcome_from_events(row.id, events, ((first or end) - t0) * 1000, (end - t0) * 1000)
+    o = outcome_from_events(row.id, events, ((first or end) - t0) * 1000, (end - t0) * 1000)
+    if o.clarified_article and row.expect.article and o.answered_article is None and o.handoff_reason is None:
+        reply = "yes" if o.clarified_article == row.expect.article else "no"
+        second = CallerTurn(call_id=call_id, response_id=f"{call_id}-r2", text=reply, language=row.language)
+        try:
+            after = outcome_from_events(row.id, [ev async for ev in agent.respond(second, ctx)])
+            o.confirmed_article = after.answered_article
+        except Exception as e:  # the second turn is extra information; its failure is noted, not scored
+            o.error = o.error or f"second turn: {type(e).__name__}: {e}"
+    return o
 
 
 def passed(row: EvalRow, o: Outcome) -> bool:
@@ -140,7 +160,8 @@ def score(rows: Sequence[EvalRow], outcomes: Sequence[Outcome]) -> dict[str, Any
     """The report: per-category pass rates, deflection breakdown, latency percentiles."""
     by_id = {o.row_id: o for o in outcomes}
     cats: dict[str, dict[str, Any]] = {}
-    defl = {"n": 0, "answered": 0, "correct": 0, "wrong": 0, "handoff": 0, "top1": 0.0, "recall@5": 0.0}
+    defl = {"n": 0, "answered": 0, "correct": 0, "wrong": 0, "handoff": 0, "confirmed": 0, "top1": 0.0,
+            "recall@5": 0.0}
     top1 = rec5 = 0
     for row in rows:
         o = by_id.get(row.id) or Outcome(row.id, error="no outcome")
@@ -157,6 +178,8 @@ def score(rows: Sequence[EvalRow], outcomes: Sequence[Outcome]) -> dict[str, Any
                     defl["wrong"] += 1
             elif o.handoff_reason is not None:
                 defl["handoff"] += 1
+            elif o.confirmed_article is not None and o.confirmed_article == row.expect.article:
+                defl["confirmed"] += 1
             top1 += int(bool(o.retrieved_articles) and o.retrieved_articles[0] == row.expect.article)
             rec5 += int(row.expect.article in o.retrieved_articles[:5])
     for c in cats.values():
@@ -166,6 +189,7 @@ def score(rows: Sequence[EvalRow], outcomes: Sequence[Outcome]) -> dict[str, Any
         defl["recall@5"] = round(rec5 / defl["n"], 4)
         defl["answered_rate"] = round(defl["answered"] / defl["n"], 4)
         defl["wrong_rate"] = round(defl["wrong"] / defl["n"], 4)
+        defl["deflected_after_confirmation_rate"] = round((defl["correct"] + defl["confirmed"]) / defl["n"], 4)
     lat = [o.latency_ms for o in outcomes if not o.error]
     return {"categories": dict(sorted(cats.items())), "deflection": defl,
             "latency_ms": {"p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95)}}

@@ -119,11 +119,11 @@ def print_report(report: dict[str, Any], title: str) -> None:
     console.print(t)
     d = report["deflection"]
     if d["n"]:
-        cols = ("n", "answered", "correct", "wrong", "handoff", "top1", "recall@5")
+        cols = ("n", "answered", "correct", "wrong", "handoff", "confirmed", "top1", "recall@5")
         dt = Table(title="deflection")
         for col in cols:
             dt.add_column(col, justify="right")
-        dt.add_row(*(str(d[k]) for k in cols))
+        dt.add_row(*(str(d.get(k, "")) for k in cols))
         console.print(dt)
     if "latency_ms" in report:
         console.print(f"latency to first response: p50 {report['latency_ms']['p50']} ms, "
