@@ -34,3 +34,11 @@ def test_all_voices_gives_one_uniquely_named_row_per_voice():
     assert [g["id"] for g in got] == ["h1@hibari-us", "h1@piper-joe"]
     assert {g["voice"] for g in got} == {"hibari-us", "piper-joe"}
 
+
+
+def test_a_rows_own_snr_is_used_as_in_audio_mode():
+    row = EvalRow("h3", "deflection", "how do I change my password", Expect(article="ACCT_reset_password"),
+                  extra={"snr_db": 10})
+    got = list(hear_rows([row], voices=("hibari-us",)))[0]
+    assert got["snr_db"] == 10.0 and got["noise"] in ("babble", "street", "office")
+    assert "noise" not in list(hear_rows(ROWS[:1], voices=("hibari-us",)))[0]

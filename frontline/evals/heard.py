@@ -70,7 +70,9 @@ def hear_rows(
     jobs = [(i, row, v) for i, row in enumerate(rows)
             for v in (voices if all_voices else [choose_voice(i, row.extra.get("voice"), tuple(voices))])]
     for n, (_i, row, voice) in enumerate(jobs, 1):
-        heard, r = hear(row.text, voice, seed=row_seed(row.id), stt=stt, snr_db=snr_db, noise=row.extra.get("noise"))
+        snr = row.extra.get("snr_db", snr_db)  # a row's own SNR wins, as in audio mode (evals/audio.render_row)
+        heard, r = hear(row.text, voice, seed=row_seed(row.id), stt=stt, snr_db=None if snr is None else float(snr),
+                        noise=row.extra.get("noise"))
         out = row_json(row)
         out.update({"id": f"{row.id}@{voice}" if all_voices else row.id, "text": heard or "(silence)",
                     "spoken": row.text, "voice": r.voice})
