@@ -10,8 +10,11 @@ It is a development tool for robustness work (which must-refuse phrasings surviv
 dev data only. Tried and dropped: training the intent model on STT transcripts of its own training
 rows (830 of 1,728 changed by the STT, WER ≤ 0.5): on heard dev sets must-refuse +1 point,
 adversarial −1/+2, caller requests −2.5 points, and text-mode caller requests / must-refuse fell
-on dev and dev3 — the noisy rows blur the classes more than they teach the mis-hearings. It skips VAD and end-of-turn segmentation, so it is not a substitute for
-`--mode audio`, which stays the release measure.
+on dev and dev3 — the noisy rows blur the classes more than they teach the mis-hearings.
+
+Rows are rendered exactly as audio mode renders them (frontline.evals.audio.render_row: the row's
+own `audio` WAV, `voice`, `snr_db` and `noise` win over the rotation). It skips VAD and end-of-turn
+segmentation, so it is not a substitute for `--mode audio`, which stays the release measure.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from frontline.evals.audio import render_row
 from frontline.evals.dataset import EvalRow
-from frontline.evals.voices import DEFAULT_VOICES, choose_voice, render_caller, row_seed
+from frontline.evals.voices import DEFAULT_VOICES, Rendering
 
 
 def row_json(row: EvalRow) -> dict[str, Any]:
@@ -45,14 +49,12 @@ def _stt(stt: Any) -> Any:
     return stt
 
 
-def hear(text: str, voice: str, *, seed: int, stt: Any, snr_db: float | None = None,
-         noise: str | None = None) -> tuple[str, Any]:
-    """(transcript, rendering) of `text` spoken by `voice` over the phone line."""
+def transcribe_line(stt: Any, r: Rendering) -> str:
+    """What the STT makes of a rendering (8 kHz phone-line audio)."""
     from frontline.audio.codec import pcm16_to_float, resample
 
-    r = render_caller(text, voice, seed=seed, snr_db=snr_db, noise=noise)
     x16 = resample(pcm16_to_float(r.audio), 8000, stt.sample_rate).astype(np.float32)
-    return stt.transcribe(x16).text.strip(), r
+    return stt.transcribe(x16).text.strip()
 
 
 def hear_rows(
@@ -64,17 +66,17 @@ def hear_rows(
     stt: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterable[dict[str, Any]]:
-    """Yield one eval row per (row, voice): the rotation's voice for the row, or every voice when
-    `all_voices` (ids get `@voice` appended so they stay unique)."""
+    """Yield one eval row per (row, voice): the rotation's voice for the row (by its position, as in
+    audio mode), or every voice when `all_voices` (ids get `@voice` appended so they stay unique; a
+    row that names its own voice or WAV keeps it, as in audio mode)."""
     stt = _stt(stt)
-    jobs = [(i, row, v) for i, row in enumerate(rows)
-            for v in (voices if all_voices else [choose_voice(i, row.extra.get("voice"), tuple(voices))])]
-    for n, (_i, row, voice) in enumerate(jobs, 1):
-        snr = row.extra.get("snr_db", snr_db)  # a row's own SNR wins, as in audio mode (evals/audio.render_row)
-        heard, r = hear(row.text, voice, seed=row_seed(row.id), stt=stt, snr_db=None if snr is None else float(snr),
-                        noise=row.extra.get("noise"))
+    jobs = [(row, i, tuple(voices)) for i, row in enumerate(rows)] if not all_voices else \
+        [(row, 0, (v,)) for row in rows for v in voices]
+    for n, (row, index, vs) in enumerate(jobs, 1):
+        r = render_row(row, index, vs, snr_db)
+        heard = transcribe_line(stt, r)
         out = row_json(row)
-        out.update({"id": f"{row.id}@{voice}" if all_voices else row.id, "text": heard or "(silence)",
+        out.update({"id": f"{row.id}@{vs[0]}" if all_voices else row.id, "text": heard or "(silence)",
                     "spoken": row.text, "voice": r.voice})
         if r.noise:
             out["noise"], out["snr_db"] = r.noise, r.snr_db
