@@ -4,8 +4,13 @@ Voices: `hibari-us`, `hibari-gb`, `piper-joe` (the project's TTS engines, frontl
 `espeak` — espeak-ng (Debian package `espeak-ng`, `make eval-deps`) in accented / robotic variants
 as the stress voice. Each espeak rendering picks a variant and a speaking rate from the row's seed.
 
-Everything is deterministic: a row's seed is crc32 of its id, so the same row gets the same
-voice variant, the same noise kind and the same noise samples on every run and in any slice.
+Every random choice is seeded: a row's seed is crc32 of its id, so the same row gets the same
+voice variant, the same noise kind and the same noise samples on every run and in any slice. The
+voices themselves are deterministic except `piper-joe`: Piper samples VITS noise inside its ONNX
+graph (onnxruntime.set_seed does not reach it), so the same text renders slightly differently each
+time — measured: 23 of the frozen eval's 52 piper rows were transcribed differently across two
+renders (hibari and espeak: 0 of 201). That is the likely main source of the spoken gate's run-to-run
+changes of a row or two.
 """
 
 from __future__ import annotations
