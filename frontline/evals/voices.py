@@ -5,12 +5,11 @@ Voices: `hibari-us`, `hibari-gb`, `piper-joe` (the project's TTS engines, frontl
 as the stress voice. Each espeak rendering picks a variant and a speaking rate from the row's seed.
 
 Every random choice is seeded: a row's seed is crc32 of its id, so the same row gets the same
-voice variant, the same noise kind and the same noise samples on every run and in any slice. The
-voices themselves are deterministic except `piper-joe`: Piper samples VITS noise inside its ONNX
-graph (onnxruntime.set_seed does not reach it), so the same text renders slightly differently each
-time — measured: 23 of the frozen eval's 52 piper rows were transcribed differently across two
-renders (hibari and espeak: 0 of 201). That is the likely main source of the spoken gate's run-to-run
-changes of a row or two.
+voice variant, the same noise kind and the same noise samples on every run and in any slice, and
+the same audio: hibari is seeded, espeak-ng is deterministic, and `piper-joe` renders with its VITS
+sampling noise off (`exact=True`). Piper samples that noise inside its ONNX graph, where no seed
+reaches; with it on, 23 of the frozen eval's 52 piper rows were transcribed differently across two
+renders (hibari and espeak: 0 of 201), enough to move the spoken gate by a row or two run to run.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ def render_caller(text: str, voice: str, *, seed: int, snr_db: float | None = No
         from frontline.sim.call import caller_voice
 
         tts = caller_voice(voice)
-        audio, rate, name = np.concatenate(list(tts.synthesize(text))), tts.sample_rate, voice
+        audio, rate, name = np.concatenate(list(tts.synthesize(text, exact=True))), tts.sample_rate, voice
     else:
         raise VoiceUnavailable(f"unknown caller voice {voice!r}; choose from {', '.join(DEFAULT_VOICES)}")
     kind = (noise or NOISES[(seed // 7) % len(NOISES)]) if snr_db is not None else None
