@@ -39,6 +39,9 @@ class TurnTaking(BaseModel):
     not_heard_min_voiced_ms: int = Field(
         600, ge=100, description="a turn with at least this much voiced speech that the STT returns empty "
         "is answered with `not_heard` (asked to repeat) instead of being ignored like a cough")
+    not_heard_handoff_after: int = Field(
+        2, ge=0, description="after this many such turns in a row the caller is handed to a person "
+        "(low_confidence, confidence 0) with `not_heard_handoff`; 0 = keep asking to repeat")
 
 
 class Transfer(BaseModel):
@@ -85,6 +88,7 @@ class Profile(BaseModel):
     fast_path: str = "Say 'agent' at any time to reach a person. How can I help you today?"
     reprompt: str = "Are you still there? How can I help?"
     not_heard: str = "Sorry, I didn't catch that. Could you say it again?"
+    not_heard_handoff: str = "I'm having trouble hearing you, so let me connect you with a colleague."
     goodbye: str = "I haven't heard anything, so I'll end the call now. Goodbye!"
     system_prompt: str = ""
 

@@ -150,3 +150,18 @@ async def test_gate_refuses_a_confident_low_confidence_claim(endpoint):
     tool_msg = next(m for m in fake.requests[1]["messages"] if m["role"] == "tool")
     assert tool_msg["tool_call_id"] == "call_h" and "\"fired\": false" in tool_msg["content"]
     assert [e.text for e in events if isinstance(e, Say)] == ["Happy to keep helping."]
+
+
+async def test_a_caller_not_heard_again_is_handed_off_without_asking_the_model(endpoint):
+    """The session's second empty clear-speech turn in a row: no model can answer "", so the LLM
+    path hands off (low_confidence 0, through the same gate) without a request to the endpoint."""
+    fake, url = endpoint
+    base = load_profile()
+    prof = base.model_copy(update={"decision": "llm", "llm": base.llm.model_copy(update={"base_url": url})})
+    agent = build_agent(prof, retriever=ScriptedRetriever(), settings=Settings(openai_api_key="sk-test"))
+    ctx = CallContext("call-llm3", "CA-llm3", "test")
+    events = [e async for e in agent.respond(CallerTurn(ctx.call_id, "r-llm-3", "", not_heard=2), ctx)]
+    h = next(e for e in events if isinstance(e, Handoff))
+    assert h.reason == "low_confidence" and h.confidence == 0.0
+    assert [e.text for e in events if isinstance(e, Say)] == [prof.not_heard_handoff]
+    assert fake.requests == []

@@ -48,9 +48,9 @@ def agent():
     return build_agent(load_profile(), retriever=ScriptedRetriever())
 
 
-async def say(agent, text, ctx=None, dtmf=None):
+async def say(agent, text, ctx=None, dtmf=None, not_heard=0):
     ctx = ctx or CallContext("call-1", "CA1", "test")
-    turn = CallerTurn(ctx.call_id, f"r{next(_ids)}", text, dtmf=dtmf)
+    turn = CallerTurn(ctx.call_id, f"r{next(_ids)}", text, dtmf=dtmf, not_heard=not_heard)
     return [e async for e in agent.respond(turn, ctx)], ctx
 
 
@@ -79,6 +79,16 @@ async def test_caller_request_hands_off(agent, text):
 async def test_dtmf_zero_hands_off(agent):
     ev, _ = await say(agent, "", dtmf="0")
     assert handoff(ev).reason == "caller_request"
+
+
+async def test_a_caller_not_heard_again_is_handed_to_a_person_through_the_gate(agent):
+    ev, _ = await say(agent, "", not_heard=2)
+    h = handoff(ev)
+    assert h is not None and h.reason == "low_confidence" and h.confidence == 0.0
+    assert spoken(ev, "handoff") == [load_profile().not_heard_handoff]
+    # an empty turn that is not a repeat is only asked again, never handed off
+    ev, _ = await say(agent, "")
+    assert handoff(ev) is None and spoken(ev) == ["Sorry, I didn't catch that. Could you say it again?"]
 
 
 @pytest.mark.parametrize(("text", "category"), [

@@ -157,3 +157,20 @@ async def test_clear_speech_the_stt_returns_empty_is_asked_again_not_ignored(ser
         m.setattr(runtime.models.stt, "transcribe", lambda audio: Transcript(text=""))
         rep = await place_call(server, [line("Hi.")])
     assert [t for t in rep.record["turns"] if t["role"] == "caller"] == []
+
+
+async def test_a_caller_not_heard_twice_in_a_row_is_transferred_to_a_person(server, runtime, monkeypatch):
+    """Asking "say it again" for ever is not service: the second unheard turn in a row goes to a
+    person, through the agent and its handoff gate (low_confidence, confidence 0)."""
+    from frontline.call.protocols import Transcript
+
+    with monkeypatch.context() as m:
+        m.setattr(runtime.models.stt, "transcribe", lambda audio: Transcript(text=""))
+        rep = await place_call(server, [line("Do you support SCIM user provisioning?"),
+                                        line("I said, do you support SCIM provisioning?")])
+    callers = [t for t in rep.record["turns"] if t["role"] == "caller"]
+    assert [c["trace"]["not_heard"] for c in callers] == [1, 2]
+    agent = [t["text"] for t in rep.record["turns"] if t["role"] == "agent" and t["index"] > callers[0]["index"]]
+    assert agent == [runtime.profile.not_heard, runtime.profile.not_heard_handoff]
+    assert rep.record["handoff"]["reason"] == "low_confidence" and rep.record["handoff"]["confidence"] == 0.0
+    assert rep.record["end_reason"] == "transferred"

@@ -89,6 +89,12 @@ class LLMAgent:
                     ctx, "caller_request", 1.0, turn.text), "caller pressed 0"):
                 yield ev
             return
+        if turn.not_heard:  # clear speech the STT could not make out, again: no model can answer ""
+            yield Say(self.profile.not_heard_handoff, kind="handoff")
+            async for ev in self._tool_events(turn, ctx, "handoff_to_human", self._handoff_args(
+                    ctx, "low_confidence", 0.0, turn.text), f"caller not heard {turn.not_heard} times in a row"):
+                yield ev
+            return
         msgs = self.messages(turn, ctx)
         tools = [s.openai_tool() for s in self.runner.allowed_specs()]
         cfg = self.profile.llm

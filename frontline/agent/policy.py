@@ -99,6 +99,14 @@ class DefaultPolicy:
             async for ev in self._handoff(t, "caller_request", 1.0, text):
                 yield ev
             return
+        # clear speech the STT could not make out, again: a person will hear them better
+        if t.turn.not_heard:
+            t.state["offer"] = None
+            yield Note({"intent": "not_heard", "turns": t.turn.not_heard})
+            yield Say(p.not_heard_handoff, kind="handoff")
+            async for ev in self._handoff(t, "low_confidence", 0.0, text):
+                yield ev
+            return
         if not norm:
             yield Say("Sorry, I didn't catch that. Could you say it again?", kind="clarify")
             return

@@ -122,6 +122,9 @@ class CallerTurn:
     dtmf: str | None = None  # a DTMF digit instead of (or besides) speech
     language: str | None = None
     language_probability: float | None = None
+    # consecutive turns of clear speech the STT could not make out (text is then ""); the agent
+    # hands such a caller to a person instead of asking them to repeat for ever
+    not_heard: int = 0
 
 
 @dataclass

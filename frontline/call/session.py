@@ -122,6 +122,7 @@ class CallSession:
         self._turn_audio: list[np.ndarray] = []
         self._turn_raw: list[np.ndarray] = []  # inbound audio at in_rate for the trace
         self._turn_voiced_ms = 0.0  # voiced time (p ≥ threshold) in the turn being captured
+        self._not_heard = 0  # clear-speech turns in a row the STT returned empty
         self._last_voiced_at = 0.0
         self._spec: asyncio.Future | None = None
         self._spec_windows = 0
@@ -156,6 +157,7 @@ class CallSession:
         if self._closed.is_set():
             return
         await self._interrupt_if_speaking()
+        self._not_heard = 0
         turn = self.record.add_turn("caller", "", dtmf=digit)
         self.ctx.history.append(Message("caller", f"[pressed {digit}]"))
         self._last_activity = time.monotonic()
@@ -320,12 +322,22 @@ class CallSession:
             # that the STT returned empty — its no-speech head overruling the VAD, an accent it
             # cannot decode, a failed model — must not be met with silence and, 8 s later, "are
             # you still there?": ask the caller to say it again, as a person would.
-            if voiced_ms >= self.profile.turn_taking.not_heard_min_voiced_ms and not self._agent_active():
+            # The second time in a row the caller is not asked again: the agent hands them to a
+            # person (through the agent and its gate, so the handoff is audited like any other).
+            tt = self.profile.turn_taking
+            if voiced_ms >= tt.not_heard_min_voiced_ms and not self._agent_active():
+                self._not_heard += 1
                 turn = self.record.add_turn("caller", "", audio_ulaw=pcm16_to_ulaw(raw) if len(raw) else None)
-                turn.trace.update({"not_heard": True, "voiced_ms": round(voiced_ms), "stt_ms": round(stt_ms, 1)})
+                turn.trace.update({"not_heard": self._not_heard, "voiced_ms": round(voiced_ms),
+                                   "stt_ms": round(stt_ms, 1)})
                 self._last_activity = time.monotonic()
-                self._start_response(self._speak_lines([self.profile.not_heard], kind="not_heard"))
+                if tt.not_heard_handoff_after and self._not_heard >= tt.not_heard_handoff_after:
+                    self._start_response(self._respond(turn, transcript, last_voiced, {"stt": stt_ms},
+                                                       not_heard=self._not_heard))
+                else:
+                    self._start_response(self._speak_lines([self.profile.not_heard], kind="not_heard"))
             return
+        self._not_heard = 0
         await self._interrupt_if_speaking()
         turn = self.record.add_turn(
             "caller",
@@ -345,7 +357,8 @@ class CallSession:
         busy = self._response is not None and not self._response.done()
         return busy or bool(getattr(self.transport, "playing", False))
 
-    async def _respond(self, caller: TurnRecord, transcript: Transcript, last_voiced: float, lat: dict) -> None:
+    async def _respond(self, caller: TurnRecord, transcript: Transcript, last_voiced: float, lat: dict,
+                       not_heard: int = 0) -> None:
         response_id = "resp_" + uuid.uuid4().hex[:12]
         utt = self._utt = _AgentUtterance(response_id=response_id)
         agent_turn = utt.record = self.record.add_turn("agent", "", response_id=response_id)
@@ -357,6 +370,7 @@ class CallSession:
             dtmf=caller.dtmf,
             language=transcript.language,
             language_probability=transcript.language_probability,
+            not_heard=not_heard,
         )
         splitter = ClauseSplitter()
         handoff: Handoff | None = None
