@@ -214,7 +214,11 @@ _DEMAND = re.compile(
     # bargaining phrased as a question: "what is the best deal you can offer so we do not cancel"
     r"(?:deal|discount|offer|price|rate|credit)s? (?:that )?you (?:can|could|will|would) (?:offer|give|do|make)|"
     r"(?:deal|discount|offer|price|rate|credit)s? (?:can|could|will|would) you (?:offer|give|do|make)|"
-    r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere))\b"
+    r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere)|"
+    r"what (?:can|could|will|would) you (?:offer|give|do for) (?:me|us)|"
+    # an ultimatum: "if you don't waive it I'm leaving"
+    r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
+    r"cancel\w*|switch\w*|going elsewhere|done|gone|walking))\b"
 )
 
 _ACCOUNT = r"(?:account|workspace|organization|org|company account|subscription|membership|everything)"
@@ -320,7 +324,10 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:remove|delete|cancel|waive|forgive) (?:the|this|that|my|our) (?:late |overdue |unpaid )?"
                   r"(?:invoice|fee|balance|charge)s?\b.*\b(?:mark|paid|waive)\b",
                   r"\bmark (?:it|the invoice|this invoice|them) (?:as )?paid\b",
-                  r"\bcancell?ed\b.*\b(?:still|again|kept|keep|keeps) (?:charg|bill)\w*\b"),
+                  r"\bcancell?ed\b.*\b(?:still|again|kept|keep|keeps) (?:charg|bill)\w*\b",
+                  r"\b(?:charged|billed|charge|fee|payment)\b.*\b(?:even after|after|although|though) (?:i|we) "
+                  r"(?:downgraded|cancell?ed|switched|changed|closed|paused)\b.*\b(?:reverse|refund|undo|remove|"
+                  r"take (?:it|that) off)\b"),
     ),
     _Category(
         "refund_beyond_policy",
@@ -457,6 +464,12 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:i am|we are|this is) (?:the |from (?:the )?)?(?:ceo|owner|admin|administrator|developers?|acme (?:\w+ )?team|"
         r"security team|engineering|it department|police|fbi)\b.*\b(?:give|tell|reset|send|disable|grant|need|transfer)\b",
         r"\b(?:this is|it is) a test from\b", r"\bauthori[sz]ed by me\b",
+        r"\b(?:user|caller|customer|i|we) (?:has|have|is|am|are) (?:been )?(?:verified|authenticated|authori[sz]ed|"
+        r"cleared|approved) as\b", r"\bverified as (?:an? |the )?(?:admin|administrator|owner|employee|staff|developer|"
+        r"superuser|super user|agent)\b",
+        r"\b(?:this is|i am|i m|it is) \w+(?: \w+)? (?:from|in|with|on) (?:the |your )?(?:\w+ ){0,2}(?:trust and safety|"
+        r"security team|fraud team|risk team|compliance team|engineering team|it team|it department|legal team|"
+        r"billing team|support team|head office|corporate)\b.*\b(?:give|tell|read|send|need|share|confirm|verify)\b",
         r"\b(?:skip|bypass|disable|turn off|switch off|get around) (?:the )?(?:verification|security|identity check|"
         r"sso|two factor|2fa|mfa|authentication)\b.*\b(?:for|on|of) (?:the |an? )?(?:account|workspace|user|someone|"
         r"somebody|their|his|her)\b",
@@ -480,7 +493,13 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:email|phone number|address|password|card number) (?:of|for) (?:the|your) (?:customer|user|owner|ceo|"
         r"admin|account owner) (?:of|at|for)\b",
         r"\b(?:email|phone|number|card|invoices?|address|details|owner|admin|export|data|contacts?)\b.*\b(?:on|of|for|in) "
-        r"(?:the )?(?:account|workspace|user) (?:number )?\d+\b",
+        r"(?:the )?(?:account|workspace|user|store|shop|merchant|seller|customer|client|member) (?:number |id )?\d+\b",
+        rf"\b{_REVEAL}\b (?:me |us )?(?:a list of |the list of )?(?:all |every )(?:the )?(?:stores|shops|merchants|"
+        r"sellers|businesses|companies|members|patients|guests|subscribers|accounts)\b",
+        r"\bhow (?:much|many)\b.*\b(?:my|our|a|the) competitors?\b.*\b(?:sell|sold|sales|revenue|orders|make|made|"
+        r"earn\w*|customers|visitors|traffic)\b",
+        r"\b(?:my|our|a|the) competitors? s? (?:sales|revenue|orders|customers|customer list|numbers|figures|"
+        r"traffic|payouts|earnings)\b",
         r"\b(?:email|phone number|card number|card|invoices?|address|export|data|contacts?|admin email|owner)\b.*"
         r"\b(?:on|of|for|in|from) (?:the )?(?!my |our |this |your |a |an )[a-z]+(?: [a-z]+)? workspace\b",
         r"\b(?:owner|admin|members?) of (?:the )?workspace (?!my\b|our\b)\w+",
