@@ -1,0 +1,41 @@
+"""The shipped eval files point at articles that exist in the help center they are scored against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontline.evals.dataset import load_eval
+from frontline.knowledge.articles import find_sources, parse_source
+
+ROOT = Path(__file__).resolve().parents[1]
+# eval file → the help center its expected articles live in
+PAIRS = [
+    ("evals/dev/retrieval.jsonl", "helpcenter/acme"), ("evals/dev/decisions.jsonl", "helpcenter/acme"),
+    ("evals/dev2/retrieval.jsonl", "helpcenter/kestrel"),
+    ("evals/dev4/retrieval.jsonl", "helpcenter/mercato"), ("evals/dev4/decisions.jsonl", "helpcenter/mercato"),
+    ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
+    ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
+]
+
+
+def _ids(helpcenter: Path) -> set[str]:
+    return {a.id for src in find_sources(helpcenter) for a in parse_source(src, helpcenter)}
+
+
+@pytest.mark.parametrize(("evals", "helpcenter"), PAIRS)
+def test_every_expected_article_exists(evals, helpcenter):
+    rows = load_eval(ROOT / evals)
+    ids = _ids(ROOT / helpcenter)
+    expected = {r.expect.article for r in rows if r.expect.article}
+    assert expected, evals
+    assert expected <= ids, sorted(expected - ids)
+    assert len({r.id for r in rows}) == len(rows)
+
+
+def test_the_mercato_eval_covers_every_article_five_times():
+    rows = load_eval(ROOT / "evals/dev4/retrieval.jsonl")
+    ids = _ids(ROOT / "helpcenter/mercato")
+    assert len(ids) == 48 and {r.expect.article for r in rows} == ids
+    assert all(sum(r.expect.article == a for r in rows) == 5 for a in ids)
