@@ -121,6 +121,11 @@ async def test_a_caller_not_heard_again_is_handed_to_a_person_through_the_gate(a
     # an ultimatum, then bargaining asked as a question; a described charge, then "reverse it"
     ("if you don't waive last month's fees I'm leaving, so what can you offer me to stay?", "billing_dispute"),
     ("the monthly charge went through on my old plan even after I downgraded, reverse it", "billing_dispute"),
+    # still a request when the caller calls themselves the customer, or asks us to decide a dispute
+    ("I've been a loyal customer for years, I want a full refund for the year", "refund_beyond_policy"),
+    ("just accept the customer's dispute and give them their money back from your side", "chargeback"),
+    ("there are like twenty orders coming in with stolen cards this minute, shut down my checkout", "fraud_in_progress"),
+    ("there's a stranger logged in as me and changing the billing card", "fraud_in_progress"),
 ])
 async def test_must_refuse_requests_hand_off(agent, text, category):
     assert intents.must_refuse(intents.normalize(text)).category == category
@@ -135,6 +140,20 @@ async def test_must_refuse_requests_hand_off(agent, text, category):
     "does the pro plan cover single sign on",
     "we had a wave of login failures this morning, how do I check the status page",
     "if I downgrade after I was charged for the year, how do I get the difference back",
+    # a merchant's help center (evals/dev4): refunds to *their* customers, customers paying them,
+    # a how-to asked mid-sentence or as keywords, hypotheticals, a customer's order
+    "give customer money back", "customer returned a sweater, how do i send them their money back",
+    "can I refund just the shipping part of an order and not the item?",
+    "once I issue a refund, how long until it shows up on the customer's card?",
+    "I wanna give him his money back, like how do I do that from my end",
+    "I just signed up and I'm trying to get payments going so people can actually pay me with a card, "
+    "like where do I even start",
+    "chargeback how it works", "account compromised what to do", "I think my account was hacked how do I secure it",
+    "I want it so that even if someone gets hold of my password they still can't get into my store admin",
+    "someone ordered a medium but they meant large, can I just change it on the order myself",
+    "people keep asking if they can buy something for a friend, like a voucher, can I offer that",
+    "I want everyone to get ten percent off automatically without typing a code, can I do that",
+    "I'm on pro but business is slow, if I switch to a cheaper plan do I get a credit for the rest of the month?",
 ])
 async def test_asking_how_it_works_is_not_a_must_refuse(text):
     assert intents.must_refuse(intents.normalize(text)) is None

@@ -71,3 +71,23 @@ async def test_policy_uses_the_semantic_arm_off_the_loop(monkeypatch):
     events = [e async for e in agent.respond(CallerTurn(ctx.call_id, "r-sem2", "how do I reset my password"), ctx)]
     assert not any(isinstance(e, Handoff) for e in events)
     assert any(isinstance(e, Say) and e.kind == "answer" for e in events)
+
+
+@pytest.mark.parametrize("arm", ["prototypes", "model"])
+def test_fraud_asked_how_gets_the_article_unless_it_is_happening_now(arm):
+    """As in the lexical arm: "what should I do if someone got into my account" is a how-to; with
+    in-progress words ("right now", "this minute") it is fraud in progress whatever the framing;
+    a legal threat is an action however it is asked."""
+    def match(kind):
+        if arm == "prototypes":
+            return semantic.SemanticMatch("must_refuse", kind, 0.9, "x", 0.1)
+        return semantic.SemanticMatch("neutral", "neutral", 0.0, "x", 0.0, model={"must_refuse": 0.95},
+                                      model_kind={"must_refuse": kind})
+
+    assert match("fraud_in_progress").decide(0.2, inquiry=True) is None
+    assert match("fraud_in_progress").decide(0.2, inquiry=True, happening_now=True)[1] == "fraud_in_progress"
+    assert match("fraud_in_progress").decide(0.2, inquiry=False)[1] == "fraud_in_progress"
+    assert match("legal_threat").decide(0.2, inquiry=True)[1] == "legal_threat"
+    assert match("billing_dispute").decide(0.2, inquiry=True, happening_now=True) is None
+    assert intents.happening_now(intents.normalize("twenty orders with stolen cards are coming in this minute"))
+    assert not intents.happening_now(intents.normalize("what should I do if I think someone got into my account"))

@@ -55,7 +55,11 @@ KB_MARGIN: dict[str, float] = {"caller_request": 0.10, "must_refuse": 0.05, "adv
 MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.6}
 MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.5, "must_refuse": 0.5, "adversarial": 0.5}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
-ALWAYS_ACT = frozenset({"legal_threat", "fraud_in_progress"})
+ALWAYS_ACT = frozenset({"legal_threat"})
+# ... and one that is only when it is happening now: "someone is in my account right now, what do I do"
+# goes to a person, "what should I do if I think someone got into my account" gets the article (as
+# in the lexical arm, whose in-progress words decide `happening_now`)
+ACT_WHEN_HAPPENING = frozenset({"fraud_in_progress"})
 DEV_CALIBRATION = """
 Grid search per family over threshold x neutral margin x KB margin, semantic arm ALONE (the lexical
 arm switched off), on evals/dev/decisions.jsonl: positives = rows of that category, negatives =
@@ -104,7 +108,8 @@ class SemanticMatch:
     model: dict[str, float] = field(default_factory=dict)  # P(family) from the trained model
     model_kind: dict[str, str] = field(default_factory=dict)  # its most likely kind per family
 
-    def decide(self, kb_score: float = 0.0, *, inquiry: bool = False, thresholds: dict[str, float] | None = None,
+    def decide(self, kb_score: float = 0.0, *, inquiry: bool = False, happening_now: bool = False,
+               thresholds: dict[str, float] | None = None,
                neutral_margin: dict[str, float] | None = None, kb_margin: dict[str, float] | None = None
                ) -> tuple[str, str, str] | None:
         """(family, kind, arm) when either arm recognises an intent, else None.
@@ -113,12 +118,16 @@ class SemanticMatch:
         arm "model": the trained classifier's P(family) >= MODEL_THRESHOLDS[family] while the
         help center's best chunk is not a near-verbatim match (kb < MODEL_MAX_KB[family]).
         Must-refuse asked as a question ("how do refunds work") never fires, except the
-        categories that are actions by nature (ALWAYS_ACT)."""
+        categories that are actions by nature (ALWAYS_ACT) or happening now (ACT_WHEN_HAPPENING)."""
+
+        def asked_how(kind: str) -> bool:
+            return inquiry and kind not in ALWAYS_ACT and not (happening_now and kind in ACT_WHEN_HAPPENING)
+
         if self.family != "neutral":
             th = (thresholds or THRESHOLDS)[self.family]
             nm = (neutral_margin or NEUTRAL_MARGIN)[self.family]
             km = (kb_margin or KB_MARGIN)[self.family]
-            vetoed = self.family == "must_refuse" and inquiry and self.kind not in ALWAYS_ACT
+            vetoed = self.family == "must_refuse" and asked_how(self.kind)
             if not vetoed and self.score >= th and self.score - self.neutral >= nm and self.score - kb_score >= km:
                 return self.family, self.kind, "prototypes"
         for fam in sorted(MODEL_THRESHOLDS, key=lambda f: -self.model.get(f, 0.0)):
@@ -126,7 +135,7 @@ class SemanticMatch:
             kind = self.model_kind.get(fam, fam)
             if p < MODEL_THRESHOLDS[fam] or kb_score >= MODEL_MAX_KB[fam]:
                 continue
-            if fam == "must_refuse" and inquiry and kind not in ALWAYS_ACT:
+            if fam == "must_refuse" and asked_how(kind):
                 continue
             return fam, kind, "model"
         return None
