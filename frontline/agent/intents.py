@@ -331,7 +331,7 @@ CATEGORIES: tuple[_Category, ...] = (
     _Category(
         "billing_dispute",
         topic=_rx(r"\bdisput\w*\b.*\b(?:charges?|invoices?|bills?|payments?|transactions?|amount)\b",
-                  r"\b(?:charges?|invoices?|bill|billing|transaction)\b.*\b(?:wrong|incorrect|not mine|mistake|error|"
+                  r"\b(?:charges?|invoices?|bill|billing|transaction|fees?)\b.*\b(?:wrong|incorrect|not mine|mistake|error|"
                   r"bogus|unfair|ripoff|rip off|scam|did not authori[sz]e|never (?:ordered|authori[sz]ed|signed|agreed))\b",
                   r"\b(?:charged|billed)(?: me| us)? (?:twice|double|two times|three times|again|wrong|incorrectly|"
                   r"for something|for seats|after (?:i|we) cancel\w*|even though)\b",
@@ -342,6 +342,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r" (?:charges?|fees?|invoices?|bill|payment)\b"
                   r"(?! (?:method|methods|card|details|info|information|settings|address|contact))",
                   r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
+                  r"\btake back (?:this|the|that|these|those|my|our) (?:\w+ )?(?:charges?|fees?)\b",
                   r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b",
                   r"\b(?:without my|without our|never gave) (?:approval|permission|consent)\b",
                   r"\b(?:demand|want|need) (?:it|this|that|them) (?:be )?(?:reversed|refunded|removed|cancell?ed|voided)\b",
@@ -571,6 +572,12 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b{_REVEAL}\b.*\bthe (?:patient|customer|caller|person|guest|passenger|client|user|member|account holder)s? "
         rf"(?:who|that|before|after|ahead|in front)\b",
         r"\b(?:last|previous|other|next) caller s?\b",
+        r"\b(?:email|phone|number|address|name|contact)\b.*\b(?:of|for) (?:whoever|the (?:person|people|owner|guy|lady|"
+        r"woman|man) (?:who|that)) (?:runs|owns|operates|manages|is behind)\b",
+        r"\bwho else (?:sells|is selling|has a (?:store|shop|account)|uses|is on)\b.*\b(?:send|give|tell|list|share|"
+        r"their|names|emails|contacts)\b",
+        rf"\b{_REVEAL}\b.*\b(?:their|his|her|other (?:stores|shops|merchants|sellers|businesses|companies) s?) "
+        r"(?:customer|client|email|mailing|contact|buyer|subscriber) (?:lists?|data|emails|details|contacts)\b",
         rf"\b(?:it is not|that is not|is not|they are not) mine\b.*\bmy {_OTHER_PERSON}\b",
         r"\b(?:confirm|check|tell me|verify|see) (?:whether|if) (?:she|he|they|this person|someone|somebody|"
         rf"my {_OTHER_PERSON})\b.*\b(?:pays?|paid|has|have|owes?|is a customer|uses|bills|account|lives)\b",
@@ -590,6 +597,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bwhat is (?:your|the|acme s) (?:api key|database password|secret key|signing secret|password)\b",
         r"\b(?:database|db|server|webhook signing|signing|encryption|private) (?:password|secret|key)\b",
         r"\bsecret key (?:you|that you|acme) use\b",
+        r"\b(?:give|tell|read|send|share|reveal|show) (?:me|us) (?!my\b|our\b)(?:\w+ ){0,4}(?:secret|private) (?:api )?keys?\b",
         r"\b(?:override|master|admin|employee|staff|internal|agent|secret|bypass|manager) (?:discount |promo |coupon )?"
         r"(?:codes?|pins?|passwords?)\b",
         r"\bcodes? (?:that )?(?:your|the) (?:agents|employees|staff|reps|managers|supervisors) use\b",
@@ -605,6 +613,8 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)",
         r"\b(?:say|tell me|confirm) (?:that )?you (?:guarantee|promise|approve|authori[sz]e|will waive|commit)\b",
         r"\bsay the words\b", r"\bconfirm in writing\b", r"\bput (?:it|that) in writing\b",
+        r"\b(?:write|say|state|type|put) (?:down |in writing )?(?:that )?you (?:agree|accept|approve|promise|guarantee|"
+        r"will (?:waive|refund|credit|cover))\b", r"\bsign (?:it|this|that|the letter|the email) (?:as|from)\b",
         r"\b(?:commit|promise|guarantee|swear|pledge)\b(?: \w+){0,3} that (?:our|my|the|i|we|you|it)\b",
         r"\blegally binding\b",
         r"\bsay (?:that )?(?:i|we) (?:get|will get|can get|am getting|are getting|qualify for)\b",
