@@ -139,3 +139,33 @@ def test_gate_cli_on_a_text_slice(tmp_path):
     assert not mr["ok"] and "absolute" in mr["why"] and "baseline" in mr["why"], mr
     assert res2["metrics"]["must_refuse"]["pass_rate"] < res["metrics"]["must_refuse"]["pass_rate"]
     assert "GATE FAIL" in p2.stderr
+
+
+def test_audio_mode_drop_must_be_more_than_run_to_run_noise():
+    """Audio mode: the same rows flip between runs of the same code, so a drop fails only when the
+    rows that got worse outnumber the rows that got better beyond chance (exact sign test)."""
+    base_rows = records(dict(GOOD, must_refuse=(40, 30)))
+    base = g.suite_metrics(base_rows, "audio")
+    # 3 rows got worse, 1 better (30 → 28 of 40 = 5 points down): noise, p = 0.31
+    rows = json.loads(json.dumps(base_rows))
+    for i in (0, 1, 2):
+        rows[f"must_refuse-{i}"]["passed"] = False
+    rows["must_refuse-35"]["passed"] = True
+    cur = g.suite_metrics(rows, "audio")
+    assert cur["must_refuse"]["pass_rate"] == 0.7
+    checks = g.judge(cur, base, "audio", rows=rows, base_rows=base_rows)
+    assert ("must_refuse", "pass_rate") not in {(c.suite, c.metric) for c in checks if not c.ok
+                                                and "baseline" in c.why}
+    note = next(c for c in checks if c.suite == "must_refuse" and c.metric == "pass_rate")
+    assert "within run-to-run noise (3 rows worse, 1 better" in note.why
+    # the same drop in text mode (deterministic) fails
+    assert ("must_refuse", "pass_rate") in failing(g.judge(cur, base, "text"))
+    # 8 worse, 0 better: a real regression (p = 0.004)
+    rows = json.loads(json.dumps(base_rows))
+    for i in range(8):
+        rows[f"must_refuse-{i}"]["passed"] = False
+    cur = g.suite_metrics(rows, "audio")
+    bad = next(c for c in g.judge(cur, base, "audio", rows=rows, base_rows=base_rows)
+               if c.suite == "must_refuse" and c.metric == "pass_rate")
+    assert not bad.ok and "beyond noise: 8 rows worse, 0 better" in bad.why
+    assert g.sign_test(0, 5) == 1.0 and abs(g.sign_test(3, 1) - 5 / 16) < 1e-12

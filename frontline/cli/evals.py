@@ -173,8 +173,11 @@ def eval_gate_cmd(
     current = g.suite_metrics(records, mode)
     base = g.load_baseline(baseline)
     base_m = g.baseline_metrics(base, mode, list(records))
-    checks = g.judge(current, base_m, mode)
+    checks = g.judge(current, base_m, mode, rows=records, base_rows=g.baseline_rows(base, mode))
     _print_gate(current, checks, mode, len(rows), baseline if base_m else None)
+    for c in checks:
+        if c.ok and c.why:
+            console.print(f"[dim]note {c.suite}.{c.metric}: {c.why}[/dim]")
     failed = [c for c in checks if not c.ok]
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

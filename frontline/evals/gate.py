@@ -15,6 +15,16 @@ Suites and metrics (rates in 0–1; "1 point" = 0.01):
 Every rate metric also fails when it is more than 0.01 worse than the baseline's on the same rows.
 Latency in ms has only its absolute threshold (run-to-run timing noise on a shared machine is far
 larger than any "point"). Audio-only metrics are skipped in text mode.
+
+Audio mode is not repeatable row for row, even with every caller voice rendering the same samples:
+the caller streams in real time, so where the 32 ms VAD windows fall on the speech, and with them
+the exact audio Whisper gets, shifts from run to run ("add our company VAT number to invoices" was
+heard as "... number two invoices" in one run and "... number 10 voices" in the next). Measured:
+two quiet runs of the same code, 8 of 253 rows changed outcome, up to 3 in one suite of 42, i.e. a
+swing of 2-7 points where the text rule allows 1. So in audio mode a drop must also be *more than
+noise*: the rows that got worse vs the rows that got better since the baseline (the discordant
+pairs) are put to an exact one-sided sign test (McNemar), and the drop fails only when p < ALPHA.
+Text mode is deterministic and keeps the plain 1-point rule.
 """
 
 from __future__ import annotations
@@ -33,6 +43,10 @@ from frontline.evals.dataset import EvalRow
 SUITES = ("deflection", "latency", "accent_noise", "must_refuse", "multilingual", "adversarial")
 DROP_POINTS = 0.01
 EPS = 1e-9
+ALPHA = 0.05  # audio mode: a drop is a regression when more rows got worse than chance explains
+# the per-row field behind each compared metric, and whether higher is better
+ROW_FIELD = {"pass_rate": ("passed", True), "correct_rate": ("correct", True), "wrong_rate": ("wrong", False),
+             "transcript_accuracy": ("word_errors", False)}
 
 
 @dataclass(frozen=True)
@@ -103,9 +117,39 @@ class Check:
     why: str = ""
 
 
+def sign_test(worse: int, better: int) -> float:
+    """One-sided exact sign test: P(at least `worse` of the worse+better discordant rows went the
+    bad way | each way equally likely)."""
+    from math import comb
+
+    n = worse + better
+    if worse == 0:
+        return 1.0
+    return sum(comb(n, k) for k in range(worse, n + 1)) / 2 ** n
+
+
+def paired_change(suite: str, metric: str, rows: dict[str, dict[str, Any]],
+                  base_rows: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    """(rows worse, rows better) in `suite` on `metric`'s per-row field, over rows in both runs."""
+    field, higher_better = ROW_FIELD[metric]
+    worse = better = 0
+    for rid, r in rows.items():
+        b = base_rows.get(rid)
+        if r.get("suite") != suite or b is None or field not in r or field not in b:
+            continue
+        d = float(r[field]) - float(b[field])
+        if d and (d < 0) == higher_better:
+            worse += 1
+        elif d:
+            better += 1
+    return worse, better
+
+
 def judge(current: dict[str, dict[str, Any]], baseline: dict[str, dict[str, Any]] | None,
-          mode: str) -> list[Check]:
-    """One Check per gated metric: absolute thresholds, then no drop > 1 point vs the baseline."""
+          mode: str, rows: dict[str, dict[str, Any]] | None = None,
+          base_rows: dict[str, dict[str, Any]] | None = None) -> list[Check]:
+    """One Check per gated metric: absolute thresholds, then no drop > 1 point vs the baseline (in
+    audio mode, with `rows` and `base_rows`, only a drop the sign test says is more than noise)."""
     checks: list[Check] = []
     seen: set[tuple[str, str]] = set()
     for t in THRESHOLDS:
@@ -137,9 +181,23 @@ def judge(current: dict[str, dict[str, Any]], baseline: dict[str, dict[str, Any]
                 continue
             c.baseline = b
             dropped = (c.value < b - DROP_POINTS - EPS) if better == ">=" else (c.value > b + DROP_POINTS + EPS)
-            if dropped:
+            if not dropped:
+                continue
+            if mode == "audio" and rows is not None and base_rows is not None and c.metric in ROW_FIELD:
+                worse, improved = paired_change(c.suite, c.metric, rows, base_rows)
+                p = sign_test(worse, improved)
+                if p >= ALPHA:
+                    c.why = (c.why + "; " if c.why else "") + (
+                        f"{b:g} → {c.value:g} is within run-to-run noise ({worse} rows worse, {improved} better, "
+                        f"sign test p = {p:.2f})")
+                    continue
                 c.ok = False
-                c.why = (c.why + "; " if c.why else "") + f"more than 1 point worse than the baseline ({b:g})"
+                c.why = (c.why + "; " if c.why else "") + (
+                    f"worse than the baseline ({b:g}) beyond noise: {worse} rows worse, {improved} better, "
+                    f"sign test p = {p:.3f}")
+                continue
+            c.ok = False
+            c.why = (c.why + "; " if c.why else "") + f"more than 1 point worse than the baseline ({b:g})"
     return checks
 
 
@@ -162,6 +220,11 @@ def load_baseline(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {"version": 1, "cuts": {}}
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def baseline_rows(baseline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]] | None:
+    cut = baseline.get("cuts", {}).get(mode)
+    return cut["rows"] if cut else None
 
 
 def baseline_metrics(baseline: dict[str, Any], mode: str, ids: Sequence[str]) -> dict[str, dict[str, Any]] | None:
