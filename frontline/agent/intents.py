@@ -414,8 +414,9 @@ _ANY_INQUIRY = re.compile(
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
 
 
-# the caller calling themselves the customer ("I've been a loyal customer, I want a full refund")
-_SELF_CUSTOMER = re.compile(r"\b(?:i am|i have been|we are|we have been|as) (?:a |an |your )?(?:\w+ )?"
+# wording that makes an exempt-looking turn the caller's own claim on us after all: they are the
+# customer ("I've been a loyal customer, I want a full refund"), or we are to act ("from your side")
+_OWN_CLAIM = re.compile(r"\b(?:i am|i have been|we are|we have been|as) (?:a |an |your )?(?:\w+ )?"
                             r"(?:customers?|clients?|buyers?)\b|\bfrom (?:your|the) side\b|\bon your end\b")
 
 
@@ -447,7 +448,7 @@ def must_refuse(norm: str, profile_categories: list[MustRefuseCategory] | None =
     inquiry = is_inquiry(norm)
     for cat in CATEGORIES:
         m = cat.topic.search(norm)
-        if not m or (cat.exempt is not None and cat.exempt.search(norm) and not _SELF_CUSTOMER.search(norm)):
+        if not m or (cat.exempt is not None and cat.exempt.search(norm) and not _OWN_CLAIM.search(norm)):
             continue
         if not cat.inquiry_exempt:
             return MustRefuseMatch(cat.name, f"{cat.name}: '{m.group(0)}'")
