@@ -146,7 +146,8 @@ def eval_gate_cmd(
     voices: str = typer.Option(",".join(DEFAULT_VOICES), "--voices"),
     json_out: Optional[Path] = typer.Option(None, "--json-out", help="Write the gate result here."),
 ) -> None:
-    """Run the frozen eval; fail (exit 1) on any category below its threshold or > 1 point below the baseline."""
+    """Run the frozen eval; fail (exit 1) on any category below its threshold or > 1 point below the baseline
+    (in audio mode, only a drop a sign test on the changed rows says is more than run-to-run noise)."""
     from frontline.evals import gate as g
     from frontline.evals import manifest
     from frontline.evals.dataset import load_eval
