@@ -15,6 +15,7 @@ PAIRS = [
     ("evals/dev/retrieval.jsonl", "helpcenter/acme"), ("evals/dev/decisions.jsonl", "helpcenter/acme"),
     ("evals/dev2/retrieval.jsonl", "helpcenter/kestrel"),
     ("evals/dev4/retrieval.jsonl", "helpcenter/mercato"), ("evals/dev4/decisions.jsonl", "helpcenter/mercato"),
+    ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"), ("evals/dev5/decisions.jsonl", "helpcenter/orbit"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -34,8 +35,10 @@ def test_every_expected_article_exists(evals, helpcenter):
     assert len({r.id for r in rows}) == len(rows)
 
 
-def test_the_mercato_eval_covers_every_article_five_times():
-    rows = load_eval(ROOT / "evals/dev4/retrieval.jsonl")
-    ids = _ids(ROOT / "helpcenter/mercato")
+@pytest.mark.parametrize(("evals", "helpcenter"), [("evals/dev4/retrieval.jsonl", "helpcenter/mercato"),
+                                                    ("evals/dev5/retrieval.jsonl", "helpcenter/orbit")])
+def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
+    rows = load_eval(ROOT / evals)
+    ids = _ids(ROOT / helpcenter)
     assert len(ids) == 48 and {r.expect.article for r in rows} == ids
     assert all(sum(r.expect.article == a for r in rows) == 5 for a in ids)
