@@ -18,7 +18,8 @@ def _default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FRONTLINE_", extra="ignore")
+    # an empty variable means "not set" (FRONTLINE_DATA_DIR= must not put the data in the current directory)
+    model_config = SettingsConfigDict(env_prefix="FRONTLINE_", extra="ignore", env_ignore_empty=True)
 
     # Storage: DATABASE_URL (no prefix) points at any Postgres with pgvector; unset → embedded pgserver.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
