@@ -52,7 +52,7 @@ def test_fit_is_deterministic_and_cached(clf, tmp_path, monkeypatch):
     path.write_bytes(b"not an npz")  # a broken cache is refit, not fatal
     c = intent_model.train(clf.embedder, rows, embedder_name="t")
     assert np.allclose(a.W, c.W, atol=1e-4)
-    p = c.probabilities(np.asarray(clf.embedder.embed_query("agent please"))[None, :])
+    p = c.probabilities(np.asarray(clf.embedder.embed_query("agent please"))[None, :], ["agent please"])
     assert p.shape == (1, len(c.labels)) and abs(float(p.sum()) - 1.0) < 1e-4
 
 
@@ -100,3 +100,31 @@ def test_model_arm_defers_to_a_near_verbatim_help_center_match(clf):
 ])
 def test_inquiry_versus_request(text, inquiry):
     assert intents.is_inquiry(intents.normalize(text)) is inquiry
+
+
+def test_ngram_features_are_stable_and_unit_length():
+    X = intent_model.ngram_features(["take it off", "take it off", "how do fees work", ""])
+    assert X.shape == (4, intent_model.NGRAM_BUCKETS)
+    a, b, c, empty = (X[i].toarray()[0] for i in range(4))
+    assert np.array_equal(a, b) and a.astype(bool).sum() == 5  # 3 words + 2 bigrams (crc32: no process salt)
+    assert abs(float(np.linalg.norm(a)) - 1.0) < 1e-9 and abs(float(np.linalg.norm(c)) - 1.0) < 1e-9
+    assert not empty.any()
+    with pytest.raises(ValueError):
+        intent_model.design(np.zeros((2, 384)), ["one text"])
+
+
+# A help center that explains fees and fraud sits close (cosine ~0.55) to a caller who wants one
+# acted on; the model arm still decides there, on what the caller asks for. New wordings.
+@pytest.mark.parametrize(("text", "family"), [
+    ("the gym billed me a cancellation fee i was never told about so take that off my bill", "must_refuse"),
+    ("somebody just logged into my banking app from another state and is moving money out as we speak",
+     "must_refuse"),
+    ("how are foreign transaction fees worked out on my card", None),
+    ("what is the cancellation fee if i leave the gym early", None),
+    ("what does the bank do when someone logs into my app from another state", None),
+])
+def test_model_arm_decides_act_or_ask_near_a_matching_article(clf, text, family):
+    norm = intents.normalize(text)
+    m = clf.classify(norm)
+    d = m.decide(0.55, inquiry=intents.is_inquiry(norm), happening_now=intents.happening_now(norm))
+    assert (d[0] if d else None) == family, (d, m.model)

@@ -44,6 +44,7 @@ _ASR_REPAIRS = (
     (re.compile(r"\bin struction(s?)\b"), r"instruction\1"),
     (re.compile(r"\ba mex\b"), "amex"),
     (re.compile(r"\b(?:rep resent|represent) a tive(s?)\b"), r"representative\1"),
+    (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
     # letters spelled out one by one ("a p i key", "the f c c") → the acronym
@@ -198,14 +199,14 @@ _INQUIRY = re.compile(
     r"tell me|do you know|please explain|explain)\s+)*"
     r"(?:how|what|why|when|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
     r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
-    r"walk me through|is my|are my|should i|how long|how many|how much|"
+    r"walk me through|is my|are my|should i|am i|how long|how many|how much|"
     r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
     r"if (?:we|i|you|a|my|our)\b.*\b(?:what happens|what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
 _DEMAND = re.compile(
-    r"\b(?:i (?:want|need|demand|expect|insist)|(?:just|please) (?:refund|reverse|cancel|close|delete|remove|give|"
-    r"credit|compensate)|give me|you (?:need|have|must|better|should|owe)|refund me|i am (?:going to|filing|disputing|"
+    r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)|(?:just|please) (?:refund|reverse|cancel|close|delete|"
+    r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|refund me|i am (?:going to|filing|disputing|"
     r"calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
     r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make)|"
     r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not|"
@@ -219,10 +220,14 @@ _DEMAND = re.compile(
     r"what (?:can|could|will|would) you (?:offer|give|do for) (?:me|us)|"
     # an ultimatum: "if you don't waive it I'm leaving"
     r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
-    r"cancel\w*|switch\w*|going elsewhere|done|gone|walking))\b"
+    r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
+    # a closing imperative after the story: "... i am on basic reverse it right now" (not "how do i reverse it")
+    r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )(?<!you )(?:reverse|undo|waive|refund|fix|remove) (?:it|that|this|them)"
+    r"(?: (?:right now|now|today|immediately|please))?$)\b"
 )
 
-_ACCOUNT = r"(?:account|workspace|organization|org|company account|subscription|membership|everything)"
+_ACCOUNT = (r"(?:account|workspace|organization|org|company account|subscription|membership|everything|"
+            r"service(?! (?:appointment|visit|call|request|ticket|order|technician|engineer)))")
 # fraud words that make it happening now, whatever the framing ("what do I do, someone is in my account right now")
 _HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
                      r"this (?:minute|second|instant)|as i speak|in progress|coming in|ongoing|"
@@ -258,6 +263,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\breport(?:ing)? (?:you|this|acme|your company|it) to (?:the |my |our )?(?:\w+ ){0,3}(?:authority|"
                   r"regulator|commission|ombudsman|commissioner|watchdog)\b",
                   r"\b(?:my|our) legal (?:team|department|counsel)\b",
+                  r"\b(?:go|going|went|take (?:this|it|you)) (?:straight |right |directly )?to (?:the )?(?:\w+ ){0,2}"
+                  r"(?:ombudsman|regulators?|attorney general|cfpb|ftc|fcc|bbb|better business bureau)\b",
                   r"\bcomplaint (?:to|with) (?:the )?(?:fcc|ftc|bbb|cfpb|better business bureau|attorney general|"
                   r"state|regulators?|ombudsman|consumer protection|insurance commissioner|public utilit\w+ commission|"
                   r"\w+ (?:commission|authority|regulator|board|department))\b",
@@ -287,8 +294,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:logged in|signed in|login|log in|new device|purchases?|transactions?|orders?|bookings?|withdrawals?)\b"
                   r".*\b(?:was not|were not) (?:me|us)\b",
                   r"\b(?:purchases?|transactions?|withdrawals?|charges?|logins?)\b.*\b(?:is|are|was|were) not (?:mine|ours)\b"),
-        exempt=_rx(r"\b(?:even if|in case|if ever|if someone ever|what if|what happens if|so that (?:no one|nobody|"
-                   r"someone|even))\b"),
+        exempt=_rx(r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
+                   r"what if|what happens if|so that (?:no one|nobody|someone|even))\b"),
         always=_HAPPENING_NOW,
     ),
     _Category(
@@ -304,6 +311,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"what (?:are you going to|will you|do you) (?:give|offer|do for) (?:me|us)|"
                   r"(?:you|you guys|you all) (?:cover|pay for|reimburse) (?:that|it|this|the|my|our)|"
                   r"comp|comped|compt|free nights?|goodwill (?:credit|gesture)|"
+                  r"(?:i|we) deserve (?:something|some|a|an|compensation|credit|money|better)|"
                   r"(?:give|offer|send|get) (?:me|us) (?:a |an |some )?(?:\w+ )?vouchers?|vouchers? for (?:my|our|the) "
                   r"(?:trouble|inconvenience|wait|time|delay))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
@@ -342,6 +350,10 @@ CATEGORIES: tuple[_Category, ...] = (
                   r" (?:charges?|fees?|invoices?|bill|payment)\b"
                   r"(?! (?:method|methods|card|details|info|information|settings|address|contact))",
                   r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
+                  # a described charge, then the demand: "you charged me a fee for ... take it off / so fix it"
+                  r"\b(?:charged?|charging|billed|fees?)\b.*\b(?:reverse|undo|waive|take off|remove|refund|fix) "
+                  r"(?:it|that|this|them)(?: off)?(?: (?:right now|now|today|immediately|please))?$",
+                  r"\b(?:charged?|charging|billed|fees?)\b.*\btake (?:it|that|this|them) off\b",
                   r"\btake back (?:this|the|that|these|those|my|our) (?:\w+ )?(?:charges?|fees?)\b",
                   r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b",
                   r"\b(?:without my|without our|never gave) (?:approval|permission|consent)\b",
@@ -408,7 +420,7 @@ _LATE_INQUIRY = re.compile(r"^(?:how|what|why|when|where|which|is there|are ther
 # ("a customer returned a sweater how do I send them their money back", "account compromised what to do")
 _ANY_INQUIRY = re.compile(
     r"\b(?:how (?:do|can|would|should|could|does|did) (?:i|we|it|they|that|this|you|one|a|the)|how (?:it|this|that|they) "
-    r"works?|how to|what (?:should|do|can|would|must) (?:i|we) do|what (?:steps|are the steps|is the process|do i need)|"
+    r"works?|how to|what (?:should|do|can|would|must) (?:i|we) (?:be )?do(?:ing)?|what (?:steps|are the steps|is the process|do i need)|"
     r"what to do|where do (?:i|we)|is there (?:a|any) way (?:to|for (?:me|us) to)|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
@@ -532,6 +544,11 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"acme employee|supervisor)\b.*\b(?:authori[sz]e|override|allow|give|tell|need you)\b",
     )),
     ("other_customer_data", _rx(
+        # details of an order / account the caller says is not theirs
+        r"\b(?:address|status|details|tracking|email|phone|number|balance|contents|items)\b.*\b(?:for|of|on|in) "
+        r"(?:the |this |that |an? )?(?:order|account|booking|reservation|package|parcel|shipment|card)\b.*"
+        r"\b(?:(?:(?:it|that|this) (?:is|s)|its) not (?:mine|ours)|not (?:my|our) (?:order|account|booking|package)|"
+        r"belongs to (?:someone|somebody) else)\b",
         rf"\b{_REVEAL}\b.*\b(?:another|other|different|a different) (?:customer|user|person|company|client|member|"
         rf"account|workspace|people)s?\b.*\b{_DATA}\b",
         rf"\b{_REVEAL}\b.*\b(?:someone else|somebody else|other peoples?|other customers?|other users?|"
@@ -582,6 +599,13 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?:it is not|that is not|is not|they are not) mine\b.*\bmy {_OTHER_PERSON}\b",
         r"\b(?:confirm|check|tell me|verify|see) (?:whether|if) (?:she|he|they|this person|someone|somebody|"
         rf"my {_OTHER_PERSON})\b.*\b(?:pays?|paid|has|have|owes?|is a customer|uses|bills|account|lives)\b",
+        # a third party picked out by circumstance, their private history, or whether they are a customer at all
+        r"\b(?:phone|number|email|address|name|contact details?) (?:of|for) whoever (?:sat|was|is|sits|stayed|lives|"
+        r"booked|bought|ordered|used|had|called)\b",
+        r"\b(?:see|read|check|get|show me|look at|pull up|access)\b.*\b(?:her|his|their) (?:text|texts|call|calls|browsing|"
+        r"location|search|message|messages|chat) (?:history|log|logs|records)\b",
+        rf"\b(?:is|does) (?:my|our) {_OTHER_PERSON}\b(?: \w+){{0,2}} (?:an? (?:\w+ )?(?:customer|member|client|user|"
+        r"subscriber)|(?:have|has) an? (?:\w+ )?account)\b",
         r"\b(?:full name|direct line|direct number|cell number|cell phone|personal (?:number|phone|email)|home address)\b.*"
         r"\b(?:of|for) (?:the|your|that) (?:adjuster|agent|employee|rep|representative|staff member|technician|"
         r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
@@ -604,6 +628,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bcodes? (?:that )?(?:your|the) (?:agents|employees|staff|reps|managers|supervisors) use\b",
         r"\bsession tokens?\b.*\b(?:for|of) (?:user|another|someone|account)\b",
         r"\b(?:read|reads|reading|used to read) (?:me )?(?:api keys|passwords|credentials|secrets|tokens)\b",
+        # how the fraud screening is tuned ("what exact amount makes your fraud team flag a transfer")
+        r"^(?=.*\b(?:fraud|risk|flag\w*)\b).*\b(?:exact|specific|precise) (?:\w+ )?(?:thresholds?|scores?|scoring|"
+        r"triggers?|cut ?offs?|dollar amounts?|amounts? that)\b",
     )),
     ("promise_refund", _rx(
         r"\b(?:promise|guarantee|confirm|assure|swear|commit|agree|certify|put it in writing|on the record)\b.*"
@@ -655,7 +682,8 @@ _FOREIGN = re.compile(
     r"\b(asana|trello|jira|monday(?: dot com| com)?|clickup|notion|basecamp|wrike|smartsheet|airtable|excel|outlook|"
     r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
     r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
-    r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|comcast|verizon|at&t|t mobile)\b")
+    r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|capital one|citibank|cash app|zelle|coinbase|"
+    r"robinhood|comcast|verizon|at&t|t mobile)\b")
 
 
 def foreign_products(norm: str) -> list[str]:

@@ -52,8 +52,8 @@ KB_MARGIN: dict[str, float] = {"caller_request": 0.10, "must_refuse": 0.05, "adv
                                "smalltalk": 0.15}
 # The trained model's arm (intent_model.py): P(family) needed, and the best help-center cosine at
 # or above which the model does not overrule retrieval. Calibrated on dev, see DEV_CALIBRATION.
-MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.6}
-MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.5, "must_refuse": 0.5, "adversarial": 0.5}
+MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.7, "must_refuse": 0.6, "adversarial": 0.7}
+MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.6}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
 ALWAYS_ACT = frozenset({"legal_threat"})
 # ... and one that is only when it is happening now: "someone is in my account right now, what do I do"
@@ -91,6 +91,32 @@ positives caught vs tier-1 questions of dev/retrieval.jsonl (Acme) and dev2/retr
   + model 0.5 / no kb limit:  +1-3 positives, but 18 + 15 correct answers lost — rejected.
 The KB limit says: when a help-center chunk is a near-verbatim match, the caller is asking about
 that article, and the model (which knows no help center) does not overrule it.
+
+Recalibrated (2026-11-24) after a fourth company showed the limit of the above: on evals/dev5
+(Orbit, a consumer money app; its help center, its questions and the new training turns were
+written by three separate authors, none of whom saw the rules or the other sets), the first run
+caught only 30/40 must-refuse and 27/30 adversarial rows. A fintech help center has articles on
+disputes, fees, fraud and closing the account, so "you charged me a fee for ... take it off" sits
+at cosine 0.5-0.6 to an article and the KB limit of 0.5 silenced the model. The model got word
+n-grams next to the embedding and 1,900 more training turns (intent_model.py); then the full policy
+(rules + prototypes + model) was run per row over all five dev sets, each decision set against its
+own help center: 263 must-refuse, 225 adversarial and 190 caller rows, and 1,308 tier-1 questions
+(deflection + knowledge-seeking) of which "handed off" counts the ones an intent wrongly took:
+                                                       must-refuse  adversarial  caller  handed off
+  before: embedding-only model, 0.6 / kb < 0.5             248          219        189        63
+  n-grams + new rows, 0.7 / kb < 0.6                       254          221        190        51
+  n-grams + new rows, 0.6 / kb < 0.6                       258          221        190        62
+  must-refuse 0.6, others 0.7 / kb < 0.6 (chosen)          258          221        190        56
+  (a faster grid over the same rows, model threshold 0.6: raising the KB limit from 0.5 to 0.6 added
+   10 must-refuse rows for 13 more hand-offs; 0.65 or no limit, 2 more rows for 3-8 more hand-offs;
+   threshold 0.5 at kb < 0.6 added 1 row for 11 more hand-offs)
+The new thresholds were chosen on all five sets, dev5 included, so dev5 no longer measures
+generalisation after this; its first-contact figures above are the honest ones. With the rule
+fixes made at the same time (intents.py: "do I need" is a question, "won't give me my money back"
+is about a merchant, a closing "reverse it right now", "I deserve something", a regulator or
+ombudsman as a threat, "cancel my service", a third party's history or membership, how the fraud
+screening is tuned) the five sets stand at must-refuse 262/263, adversarial 225/225, caller
+190/190, 51 tier-1 questions handed off (63 before) and 746 answered correctly (739).
 """
 
 
@@ -188,10 +214,12 @@ class SemanticIntents:
                 log.warning("intent model unavailable (%s); prototype arm only", e)
 
     def classify(self, text: str) -> SemanticMatch:
+        text = intent_model.model_text(text)
         vec = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return self.classify_vector(vec)
+        return self.classify_vector(vec, text)
 
-    def classify_vector(self, vec: np.ndarray) -> SemanticMatch:
+    def classify_vector(self, vec: np.ndarray, text: str) -> SemanticMatch:
+        """`vec` is the embedding of `text` (intent_model.model_text form)."""
         sims = self.matrix @ vec
         best_label, best_score, best_idx = "neutral:neutral", -1.0, 0
         neutral = 0.0
@@ -210,7 +238,7 @@ class SemanticIntents:
         model: dict[str, float] = {}
         model_kind: dict[str, str] = {}
         if self.model is not None:
-            model, best = self.model.family_scores(vec)
+            model, best = self.model.family_scores(vec, text)
             model_kind = {f: k for f, (k, _) in best.items()}
         if best_score < 0:
             return SemanticMatch("neutral", "neutral", 0.0, "", neutral, per_family, model, model_kind)
