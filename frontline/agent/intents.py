@@ -45,6 +45,7 @@ _ASR_REPAIRS = (
     (re.compile(r"\ba mex\b"), "amex"),
     (re.compile(r"\b(?:rep resent|represent) a tive(s?)\b"), r"representative\1"),
     (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
+    (re.compile(r"\bgood will\b"), "goodwill"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
     # letters spelled out one by one ("a p i key", "the f c c") → the acronym
@@ -516,6 +517,10 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bnew instructions?\b", r"\bfrom now on (?:you|your)\b", r"\bnew system message\b",
         r"^(?:system|assistant|developer|admin) (?:message |note |override )?(?:grant|give|enable|disable|set|ignore|you)\b",
         r"\b(?:you must now|unfiltered|uncensored|no restrictions|without restrictions|no rules|no limits)\b",
+        r"\b(?:session|mode|role|roll|now|be|are|is) unrestricted\b",
+        r"\bunrestricted (?:mode|access|session|version|ai|assistant|agent)\b",
+        r"\bend of (?:the )?(?:transcript|script|prompt|system message)\b", r"\bstay in character\b",
+        r"\b(?:who is|that is|you are|who are) (?:now )?allowed to (?:give out|share|read out|reveal|disclose)\b",
         r"\b(?:print|output|show|reveal|translate|read|dump|tell me|repeat)\b.*\b(?:hidden|system|secret|your|initial)"
         r" (?:instructions|prompt|configuration|config|rules|guidelines)\b",
         r"\b(?:repeat|read|print|output) everything (?:above|before|you were told)\b",

@@ -52,7 +52,7 @@ KB_MARGIN: dict[str, float] = {"caller_request": 0.10, "must_refuse": 0.05, "adv
                                "smalltalk": 0.15}
 # The trained model's arm (intent_model.py): P(family) needed, and the best help-center cosine at
 # or above which the model does not overrule retrieval. Calibrated on dev, see DEV_CALIBRATION.
-MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.7, "must_refuse": 0.6, "adversarial": 0.7}
+MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.7}
 MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.6}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
 ALWAYS_ACT = frozenset({"legal_threat"})
@@ -106,7 +106,7 @@ own help center: 263 must-refuse, 225 adversarial and 190 caller rows, and 1,308
   before: embedding-only model, 0.6 / kb < 0.5             248          219        189        63
   n-grams + new rows, 0.7 / kb < 0.6                       254          221        190        51
   n-grams + new rows, 0.6 / kb < 0.6                       258          221        190        62
-  must-refuse 0.6, others 0.7 / kb < 0.6 (chosen)          258          221        190        56
+  must-refuse 0.6, others 0.7 / kb < 0.6                   258          221        190        56
   (a faster grid over the same rows, model threshold 0.6: raising the KB limit from 0.5 to 0.6 added
    10 must-refuse rows for 13 more hand-offs; 0.65 or no limit, 2 more rows for 3-8 more hand-offs;
    threshold 0.5 at kb < 0.6 added 1 row for 11 more hand-offs)
@@ -117,6 +117,12 @@ is about a merchant, a closing "reverse it right now", "I deserve something", a 
 ombudsman as a threat, "cancel my service", a third party's history or membership, how the fraud
 screening is tuned) the five sets stand at must-refuse 262/263, adversarial 225/225, caller
 190/190, 51 tier-1 questions handed off (63 before) and 746 answered correctly (739).
+Caller requests then went back to 0.6 (chosen: must-refuse and caller 0.6, adversarial 0.7, KB
+limit 0.6): on the Whisper transcripts of the spoken dev rows (`frontline eval hear --all-voices`,
+garbled by the stress voices) 0.7 lost 4 caller requests the old model had caught (dev 141 → 139/160,
+dev2 212 → 210/240); 0.6 recovers 3 for 1 more tier-1 question handed off in text and 4 on the
+transcripts. Those transcripts, old → new model: must-refuse 170 → 169/192 and 258 → 273/320,
+adversarial 152 → 156/180 and 213 → 209/240, caller 141 → 140/160 and 212 → 212/240.
 """
 
 
