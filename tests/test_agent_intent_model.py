@@ -128,3 +128,11 @@ def test_model_arm_decides_act_or_ask_near_a_matching_article(clf, text, family)
     m = clf.classify(norm)
     d = m.decide(0.55, inquiry=intents.is_inquiry(norm), happening_now=intents.happening_now(norm))
     assert (d[0] if d else None) == family, (d, m.model)
+
+
+def test_model_text_is_idempotent_on_the_training_turns():
+    # the policy hands the classifier text that is already normalised; a second pass must not change
+    # it, or the model would read something other than what it was trained on
+    for _, text in intent_model.training_rows():
+        once = intent_model.model_text(text)
+        assert intent_model.model_text(once) == once, text

@@ -31,7 +31,7 @@ ASR_FIXES: list[tuple[str, str]] = [
     (r"\bin[\s-]+voices\b", "invoices"),
     (r"\bin[\s-]+voice(?:d)?\b", "invoice"),
     (r"(?<!')\b(?:sass[\s-]*oh|sas[\s-]*oh|s\.?\s?s\.?\s?o\.?|ss[\s-]*oh)\b", "sso"),
-    (r"\bsingle[\s-]+sign[\s-]+on\b", "single sign-on sso"),
+    (r"\bsingle[\s-]+sign[\s-]+on\b(?! sso\b)", "single sign-on sso"),  # idempotent: normalising twice adds nothing
     (r"\b(?:sam[\s-]*el|sammel|s\s?a\s?m\s?l)\b", "saml"),
     (r"\bo[\s-]+auth\b", "oauth"),
     (r"\ba\s?p\s?i(?:'?s)?\b", "api"),
