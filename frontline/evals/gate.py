@@ -119,13 +119,12 @@ class Check:
 
 def sign_test(worse: int, better: int) -> float:
     """One-sided exact sign test: P(at least `worse` of the worse+better discordant rows went the
-    bad way | each way equally likely)."""
-    from math import comb
+    bad way | each way equally likely), i.e. scipy's exact binomial test at p = 0.5."""
+    from scipy.stats import binomtest
 
-    n = worse + better
     if worse == 0:
         return 1.0
-    return sum(comb(n, k) for k in range(worse, n + 1)) / 2 ** n
+    return float(binomtest(worse, worse + better, 0.5, alternative="greater").pvalue)
 
 
 def paired_change(suite: str, metric: str, rows: dict[str, dict[str, Any]],
