@@ -16,9 +16,9 @@ import pytest
 
 from frontline.knowledge import ingest as ingest_mod
 from frontline.knowledge.articles import Article
-from frontline.knowledge.chunking import chunk_article, count_tokens
+from frontline.knowledge.chunking import chunk_article, count_tokens, split_sentences
 from frontline.knowledge.embeddings import get_embedder
-from frontline.knowledge.ingest import ensure_sample_ingested, ingest_path
+from frontline.knowledge.ingest import ensure_sample_ingested, ingest_path, parse_tree
 from frontline.knowledge.namespaces import NamespaceMismatchError, namespace_stats, register_namespace
 from frontline.knowledge.retrieval import KnowledgeBase
 
@@ -81,6 +81,21 @@ async def test_ingest_markdown_html_jsonl(db):
     sso = await rows(db, "SELECT vector_norm(p.embedding) FROM kb_passages p JOIN kb_chunks c USING (namespace, chunk_id)"
                          " WHERE p.namespace = %s AND c.article_id = 'TSEC_SSO_Setup' ORDER BY p.ordinal", n)
     assert len(sso) >= 2 and all(abs(v[0] - 1) < 1e-3 for v in sso)  # L2-normalised, one per section
+
+    # ... and every sentence of those sections as a 'sentence' row, embedded with its title and heading
+    by_kind = {(r[0], r[1]): r[2] for r in await rows(
+        db, "SELECT chunk_id, kind, count(*) FROM kb_passages WHERE namespace = %s GROUP BY 1, 2", n)}
+    arts, _, _ = parse_tree(GOOD)
+    expected = {c.chunk_id: c for a in arts for c in chunk_article(a, n)}
+    assert set(expected) == {c[0] for c in chunks}
+    for cid, c in expected.items():
+        assert by_kind[(cid, "section")] == len(c.passages) and by_kind[(cid, "sentence")] == len(c.sentences) > 0
+    emb = get_embedder()
+    sso_chunk = next(c for c in expected.values() if c.article_id == "TSEC_SSO_Setup")
+    stored = await rows(db, "SELECT embedding FROM kb_passages WHERE namespace = %s AND chunk_id = %s"
+                            " AND kind = 'sentence' ORDER BY ordinal", n, sso_chunk.chunk_id)
+    want = emb.embed(list(sso_chunk.sentences))
+    assert np.allclose(np.array([np.asarray(r[0].to_numpy()) for r in stored]), want, atol=1e-5)
 
 
 async def test_reingest_skips_unchanged_and_updates_changed(db, tmp_path):
@@ -282,6 +297,26 @@ def test_chunking_keeps_headings_with_their_text_and_respects_size():
     one_section = Article(id="ONE", title="T", body="## Big\n" + "word " * 1500, source="o.md")
     windows = chunk_article(one_section, "ns")
     assert len(windows) >= 4 and all(c.heading == "Big" and "— Big" in c.text for c in windows)
+
+
+def test_sentences_are_split_with_their_title_and_heading():
+    body = ("Intro. Second line!\n\n## Steps\n1. Open **Settings**.\n2. Click Save. Done?\n- e.g. a list item\n\n"
+            "## Tips\nShort.")
+    art = Article(id="S_1", title="Title", body=body, source="s.md")
+    assert split_sentences("1. Open **Settings**.\n2. Click Save. Done?\n- ok\n") == ["Open Settings.", "Click Save.", "Done?"]
+    (chunk,) = chunk_article(art, "ns")
+    assert chunk.sentences == ("Title\nIntro.", "Title\nSecond line!", "Title — Steps\nOpen Settings.",
+                               "Title — Steps\nClick Save.", "Title — Steps\nDone?",
+                               "Title — Steps\ne.g. a list item", "Title — Tips\nShort.")
+
+
+def test_embedding_batches_by_length_keep_each_text_its_own_vector():
+    """embed() batches texts by token length; each text still gets exactly the vector it gets alone."""
+    emb = get_embedder()
+    texts = ["short one", "word " * 300, "a medium sized sentence about invoices and billing", "x", "word " * 40] * 9
+    batched = emb.embed(texts)
+    alone = np.stack([emb.embed_query(t) for t in texts])
+    assert batched.shape == (len(texts), 384) and np.allclose(batched, alone, atol=1e-5)
 
 
 async def test_ensure_sample_ingested(db, monkeypatch, caplog):

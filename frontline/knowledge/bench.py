@@ -37,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_EVAL = REPO_ROOT / "evals" / "dev" / "retrieval.jsonl"
 FALLBACK_KB = REPO_ROOT / "tests" / "data" / "kb" / "good"
 _SENT = re.compile(r"(?<=[.!?])\s+|\n+")
+SENTENCES_PER_CHUNK = 20
 
 
 @dataclass
@@ -123,7 +124,12 @@ async def build_namespace(db: Database, namespace: str, n_chunks: int, embedder:
             for j in range(n_pass):
                 group = picked[j * len(picked) // n_pass : (j + 1) * len(picked) // n_pass]
                 pv = np.mean([vec_of[src.title]] + [vec_of[s] for s in group], axis=0)
-                passage_rows.append((namespace, cid, j, (pv / np.linalg.norm(pv)).astype(np.float32)))
+                passage_rows.append((namespace, cid, j, "section", (pv / np.linalg.norm(pv)).astype(np.float32)))
+            # ... and its sentences, each with the title (ingest stores ~20 per chunk of the sample help center)
+            extra = [rng.choice(sents[src.id]) for _ in range(max(0, SENTENCES_PER_CHUNK - len(picked)))]
+            for j, sent in enumerate(picked + extra, start=n_pass):
+                sv = vec_of[src.title] + vec_of[sent]
+                passage_rows.append((namespace, cid, j, "sentence", (sv / np.linalg.norm(sv)).astype(np.float32)))
             chunk_rows.append(dict(ns=namespace, id=cid, art=aid,
                                    ord=ordinal, title=title, heading="", text=text, body=body,
                                    cfg=ts_config_for(src.language), vec=v))
@@ -148,7 +154,8 @@ async def build_namespace(db: Database, namespace: str, n_chunks: int, embedder:
                     )
                 for i in range(0, len(passage_rows), 1000):
                     await cur.executemany(
-                        "INSERT INTO kb_passages (namespace, chunk_id, ordinal, embedding) VALUES (%s, %s, %s, %s)",
+                        "INSERT INTO kb_passages (namespace, chunk_id, ordinal, kind, embedding)"
+                        " VALUES (%s, %s, %s, %s, %s)",
                         passage_rows[i : i + 1000],
                     )
         await conn.execute("ANALYZE kb_chunks")

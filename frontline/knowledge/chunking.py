@@ -38,6 +38,7 @@ class Chunk:
     body: str  # the sections' text without the title prefix
     text: str  # "Title — Heading\n\nbody": what is embedded and returned
     passages: tuple[str, ...] = ()  # "Title — Heading\ntext" per section piece (see ingest.chunk_vectors)
+    sentences: tuple[str, ...] = ()  # "Title — Heading\nsentence" per sentence of those pieces
 
 
 def chunk_id(namespace: str, article_id: str, ordinal: int, text: str) -> str:
@@ -67,6 +68,22 @@ def sections(body: str) -> list[tuple[str, str]]:
             out[-1][1].append(line)
     result = [(h, "\n".join(lines).strip()) for h, lines in out]
     return [(h, t) for h, t in result if t or h]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)\s+|\n+", re.I)
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.M)
+
+
+def split_sentences(text: str) -> list[str]:
+    """A section's sentences and list items, in order (markdown list markers and bold removed).
+
+    A regex, not a sentence tokenizer (NLTK's punkt needs a data download, spaCy a model): help
+    articles are short declarative sentences and list items, where splitting at '.', '!', '?'
+    followed by whitespace (not after "e.g.", "i.e.", "vs.", "etc."), and at line breaks, is
+    right; a stray split after another abbreviation only yields two shorter sentences, each still
+    embedded with its title and heading."""
+    text = _LIST_MARK.sub("", text).replace("**", "")
+    return [p.strip() for p in _SENTENCE_END.split(text) if len(p.strip()) > 3]
 
 
 def _windows(text: str, size: int, overlap: int) -> list[str]:
@@ -124,5 +141,7 @@ def chunk_article(article: Article, namespace: str, *, max_tokens: int = CHUNK_T
             ordinal=ordinal, title=article.title, heading=" / ".join(dict.fromkeys(headings)),
             body=body, text=text,
             passages=tuple(f"{article.title} — {h}\n{t}" if h else f"{article.title}\n{t}" for h, t, _ in group),
+            sentences=tuple(f"{article.title} — {h}\n{x}" if h else f"{article.title}\n{x}"
+                            for h, t, _ in group for x in split_sentences(t)),
         ))
     return chunks

@@ -102,39 +102,46 @@ def chunk_vectors(embedder: Embedder, chunks: list[Chunk]) -> np.ndarray:
     return embed_chunks(embedder, chunks)[0]
 
 
-def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(chunk vectors [n, dim], per chunk its passage vectors [passages, dim]), all L2-normalised.
+def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """(chunk vectors [n, dim], per chunk its passage vectors, per chunk its sentence vectors), all
+    L2-normalised.
 
     Chunk vector: normalise(embed(chunk text) + PASSAGE_WEIGHT · mean(embed(section passages))).
     MiniLM reads only the first 256 tokens of a ~480-token chunk, and a question usually matches one
     section, not the whole chunk. Adding the mean of the chunk's per-section embeddings (each section
     with its title + heading, short enough to be read whole) covers the tail and sharpens sections.
     On evals/dev it lifted dense recall@1 from 0.78 to 0.80 (weight 0.5; 1.0 and 2.0 were worse).
-    The passage vectors themselves are stored too (kb_passages): retrieval rescores candidate
-    chunks with their best-matching passage.
+    The passage and sentence vectors themselves are stored too (kb_passages, kind 'section' /
+    'sentence'): retrieval rescores candidate chunks with their best-matching section and sentence.
     """
     texts = [c.text for c in chunks]
-    spans = []
+    spans, sent_spans = [], []
     for c in chunks:
         start = len(texts)
         texts.extend(c.passages)
         spans.append((start, len(texts)))
+    for c in chunks:
+        start = len(texts)
+        texts.extend(c.sentences)
+        sent_spans.append((start, len(texts)))
     vecs = embedder.embed(texts)
     out = vecs[: len(chunks)].copy()
     for i, (a, b) in enumerate(spans):
         if b > a:
             out[i] += PASSAGE_WEIGHT * vecs[a:b].mean(axis=0)
     out = (out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
-    return out, [vecs[a:b].astype(np.float32) for a, b in spans]
+    return (out, [vecs[a:b].astype(np.float32) for a, b in spans],
+            [vecs[a:b].astype(np.float32) for a, b in sent_spans])
 
 
 def article_hash(article: Article, embedder: Embedder) -> str:
-    return article.content_hash(salt=f"{CHUNKER_VERSION}|{PASSAGE_WEIGHT}|passages-v1|{embedder.name}|{embedder.dim}")
+    return article.content_hash(salt=f"{CHUNKER_VERSION}|{PASSAGE_WEIGHT}|passages-v1|sentences-v1|{embedder.name}|{embedder.dim}")
 
 
 async def _write_article(db: Database, namespace: str, article: Article, chunks: list[Chunk],
                          vectors: np.ndarray, content_hash: str,
-                         passages: list[np.ndarray] | None = None) -> None:
+                         passages: list[np.ndarray] | None = None,
+                         sentences: list[np.ndarray] | None = None) -> None:
     cfg = ts_config_for(article.language)
     async with db.pool.connection() as conn:
         async with conn.transaction():
@@ -160,11 +167,16 @@ async def _write_article(db: Database, namespace: str, article: Article, chunks:
                           heading=c.heading, text=c.text, body=c.body, cfg=cfg, vec=vectors[i])
                      for i, c in enumerate(chunks)],
                 )
-                if passages:
+                rows = []
+                for i, c in enumerate(chunks):  # ordinals: the sections first, then the sentences
+                    pv = list(passages[i]) if passages else []
+                    sv = list(sentences[i]) if sentences else []
+                    rows += [(namespace, c.chunk_id, j, "section", v) for j, v in enumerate(pv)]
+                    rows += [(namespace, c.chunk_id, len(pv) + j, "sentence", v) for j, v in enumerate(sv)]
+                if rows:
                     await cur.executemany(
-                        "INSERT INTO kb_passages (namespace, chunk_id, ordinal, embedding)"
-                        " VALUES (%s, %s, %s, %s)",
-                        [(namespace, c.chunk_id, j, v) for c, pv in zip(chunks, passages) for j, v in enumerate(pv)],
+                        "INSERT INTO kb_passages (namespace, chunk_id, ordinal, kind, embedding)"
+                        " VALUES (%s, %s, %s, %s, %s)", rows,
                     )
 
 
@@ -192,8 +204,8 @@ async def ingest_path(db: Database, path: str | Path, namespace: str = "default"
         else:
             try:
                 chunks = await asyncio.to_thread(chunk_article, article, namespace)
-                vectors, passages = await asyncio.to_thread(embed_chunks, emb, chunks)
-                await _write_article(db, namespace, article, chunks, vectors, h, passages)
+                vectors, passages, sentences = await asyncio.to_thread(embed_chunks, emb, chunks)
+                await _write_article(db, namespace, article, chunks, vectors, h, passages, sentences)
             except Exception as e:  # one article's failure must not stop the others
                 log.exception("ingest of %s (%s) failed", article.id, article.source)
                 report.failed.append(FileFailure(article.source, f"article {article.id!r}: {e}"))
