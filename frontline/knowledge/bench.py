@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from frontline.knowledge.articles import Article, ts_config_for
-from frontline.knowledge.chunking import chunk_id
+from frontline.knowledge.chunking import chunk_id, sections, split_sentences
 from frontline.knowledge.embeddings import Embedder, get_embedder
 from frontline.knowledge.evaluation import percentile
 from frontline.knowledge.ingest import SAMPLE_HELPCENTER, parse_tree
@@ -36,7 +35,6 @@ from frontline.storage.db import Database
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_EVAL = REPO_ROOT / "evals" / "dev" / "retrieval.jsonl"
 FALLBACK_KB = REPO_ROOT / "tests" / "data" / "kb" / "good"
-_SENT = re.compile(r"(?<=[.!?])\s+|\n+")
 SENTENCES_PER_CHUNK = 20
 
 
@@ -64,12 +62,8 @@ class BenchResult:
 
 
 def _sentences(a: Article) -> list[str]:
-    out = []
-    for s in _SENT.split(a.body):
-        s = re.sub(r"^[#>\-*\d.\s]+", "", s).replace("**", "").strip()
-        if len(s.split()) >= 4:
-            out.append(s)
-    return out
+    """The article's sentences of four words or more, split as ingest splits them."""
+    return [s for _, t in sections(a.body) for s in split_sentences(t) if len(s.split()) >= 4]
 
 
 def _load_sources() -> list[Article]:

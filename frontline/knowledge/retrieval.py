@@ -381,7 +381,7 @@ class KnowledgeBase:
         rank score = cos(chunk) + passage_weight · max cos(section) + sentence_weight · max cos(sentence),
         best first."""
         # namespace and dim are inlined as literals so the planner matches the partial HNSW index;
-        # the passages of the ~40 candidates are scored exactly (a few hundred dot products)
+        # the sections and sentences of the ~40 candidates are scored exactly (~1,000 dot products)
         stmt = sql.SQL(
             "SELECT c.chunk_id, c.article_id, c.title, c.text, a.url, "
             "1 - (c.embedding::vector({dim}) <=> %(v)s::vector({dim})) AS cos, p.pcos, p.scos "
