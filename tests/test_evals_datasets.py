@@ -16,6 +16,7 @@ PAIRS = [
     ("evals/dev2/retrieval.jsonl", "helpcenter/kestrel"),
     ("evals/dev4/retrieval.jsonl", "helpcenter/mercato"), ("evals/dev4/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"), ("evals/dev5/decisions.jsonl", "helpcenter/orbit"),
+    ("evals/dev6/decisions.jsonl", "helpcenter/mercato"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]

@@ -94,7 +94,7 @@ _ASKS_HUMAN = _rx(
     rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))",
     rf"\b(?:is there|are there) (?:a |an |any )?(?:real |live )?(?:human|person|people|someone|somebody|agent)\b.*\b(?:talk|speak)\b",
     r"\bescalate\b",
-    rf"\b(?:get|put|bring) (?:me )?(?:a |an |the |your |some )?(?:real |live |actual )?{_HUMAN} (?:on the (?:line|phone)|here)\b",
+    rf"\b(?:get|put|bring) (?:me )?(?:like )?(?:a |an |the |your |some )?(?:real |live |actual )?{_HUMAN} (?:on the (?:line|phone)|here)\b",
     r"\b(?:get|give|find|put) me (?:your|a|the) (?:supervisor|manager|boss)\b",
     r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody|a (?:supervisor|manager|human|person))(?: there)?"
     r"(?: (?:a real person|real|human|available|i can talk to))\b",
@@ -165,6 +165,9 @@ AFFIRMATIVE = re.compile(
 NEGATIVE = re.compile(r"^(?:no|nope|nah|not now|no thanks|no thank you|i am good|that is ok|not really|wrong)\b")
 
 
+SMALLTALK_MAX_WORDS = 10
+
+
 def strip_leading_smalltalk(norm: str) -> str:
     """'hi there, um, how do I …' → 'how do I …' (greetings and fillers carry no question)."""
     return _LEADING.sub("", norm).strip()
@@ -178,14 +181,17 @@ def smalltalk(norm: str) -> str | None:
         return "goodbye"
     if _THANKS.match(norm):
         return "thanks"
-    if _ROBOT.search(norm):
-        return "robot"
-    if _REPEAT.search(norm):
-        return "repeat"
-    if _SLOWER.search(norm):
-        return "slower"
-    if _CAPABILITIES.search(norm):
-        return "capabilities"
+    # "are you a robot", "what can you do": a turn of their own. In a longer turn the same words belong
+    # to something else ("my bank details were changed, that was not me, what can you do right now")
+    if len(norm.split()) <= SMALLTALK_MAX_WORDS:
+        if _ROBOT.search(norm):
+            return "robot"
+        if _REPEAT.search(norm):
+            return "repeat"
+        if _SLOWER.search(norm):
+            return "slower"
+        if _CAPABILITIES.search(norm):
+            return "capabilities"
     rest = strip_leading_smalltalk(norm)
     if not rest or re.fullmatch(r"(?:how are you(?: doing)?(?: today)?|how is it going|nice to meet you|there)", rest):
         return "greeting"
@@ -219,6 +225,7 @@ _DEMAND = re.compile(
     r"(?:deal|discount|offer|price|rate|credit)s? (?:can|could|will|would) you (?:offer|give|do|make)|"
     r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere)|"
     r"what (?:can|could|will|would) you (?:offer|give|do for) (?:me|us)|"
+    r"what (?:are you|is \w+) (?:going to|gonna) do about (?:the|my|our|this|that|these|those)\b|"
     # an ultimatum: "if you don't waive it I'm leaving"
     r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
     r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
@@ -227,10 +234,15 @@ _DEMAND = re.compile(
     r"(?: (?:right now|now|today|immediately|please))?$)\b"
 )
 
+# words that name whose account it is, not the company ("my staff account" is a user, not the company)
+_NOT_COMPANY = (r"(?:staff|user|member|guest|employee|test|demo|old|second|other|extra|duplicate|sub|child|admin|"
+                r"personal|business|free|paid|trial|email|e mail|bank|app|apps|s)")
 _ACCOUNT = (r"(?:account|workspace|organization|org|company account|subscription|membership|everything|"
             r"service(?! (?:appointment|visit|call|request|ticket|order|technician|engineer)))")
 # fraud words that make it happening now, whatever the framing ("what do I do, someone is in my account right now")
-_HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|still|"
+_HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|"
+                     # "still", but not "should I still ship it" (a question about what to do next)
+                     r"(?<!should i )(?<!can i )(?<!do i )(?<!will i )(?<!could i )(?<!would i )still|"
                      r"this (?:minute|second|instant)|as i speak|in progress|coming in|ongoing|"
                      r"(?:please |just )?stop (?:the|this|that) (?:transfers?|payments?|transactions?|withdrawals?|orders?)|"
                      r"(?:please |just )?stop (?:it|them|him|her)|"
@@ -259,6 +271,9 @@ CATEGORIES: tuple[_Category, ...] = (
         topic=_rx(r"\b(?:sue|suing|sued|lawsuit|lawyers?|attorneys?|legal action|litigation|class action|"
                   r"small claims|attorney general|solicitor)\b",
                   r"\b(?:take|taking|see) (?:you|this|acme|your company)(?: guys)? (?:to|in) court\b",
+                  r"\b(?:settle|settling|fight|fighting|sort|sorting|finish|finishing) (?:this|it|that) (?:out )?in court\b",
+                  r"\b(?:hearing|hear) from (?:the |my |our )?(?:better business bureau|bbb|attorney general|ftc|fcc|cfpb|"
+                  r"ombudsman|regulators?|consumer protection)\b",
                   r"\breport(?:ing)? (?:you|this|acme|your company) to (?:the )?(?:ftc|bbb|better business bureau|"
                   r"regulators?|authorities|consumer protection|police|attorney)\b",
                   r"\breport(?:ing)? (?:you|this|acme|your company|it) to (?:the |my |our )?(?:\w+ ){0,3}(?:authority|"
@@ -294,7 +309,12 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:under|in) a name (?:i|we) (?:have never|never|do not)\b",
                   r"\b(?:logged in|signed in|login|log in|new device|purchases?|transactions?|orders?|bookings?|withdrawals?)\b"
                   r".*\b(?:was not|were not) (?:me|us)\b",
-                  r"\b(?:purchases?|transactions?|withdrawals?|charges?|logins?)\b.*\b(?:is|are|was|were) not (?:mine|ours)\b"),
+                  r"\b(?:purchases?|transactions?|withdrawals?|charges?|logins?)\b.*\b(?:is|are|was|were) not (?:mine|ours)\b",
+                  # the caller's own details changed behind their back ("my payout bank account got changed to
+                  # one I do not recognise", "my email was updated, that was not me")
+                  r"\b(?:bank|payout|deposit|email|e mail|password|phone number|login|address|details)\b.*"
+                  r"\b(?:changed|updated|switched|replaced|added|removed)\b.*\b(?:do not recogni[sz]e|did not (?:do|make|"
+                  r"change|request|ask)|was not (?:me|us)|never (?:changed|asked|requested|did))\b"),
         exempt=_rx(r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
                    r"what if|what happens if|so that (?:no one|nobody|someone|even))\b"),
         always=_HAPPENING_NOW,
@@ -305,7 +325,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)|free months?|"
                   r"service credits?|credit (?:for|on) (?:my|our|the)|make (?:it|this|things) right|"
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
-                  r"damages|lost (?:revenue|business|sales|work|money)|(?:credit|give) (?:me|us) (?:a |one |two )?"
+                  r"damages|lost (?:revenue|business|sales|work|money)|(?:sales|orders|customers|revenue|money) (?:i|we) lost|"
+                  r"who is (?:going to )?pay(?:ing)? (?:me|us)|pay(?:ing)? (?:me|us) back|"
+                  r"(?:you|you guys|your company|(?!(?:i|we|they|he|she|customers?|who|to|do|does)\b)[a-z]+) (?:should|needs? to|has to|"
+                  r"have to|must|better|ought to) (?:pay|cover|reimburse|refund) (?:that|it|this|for (?:that|it|this|the)|me|us)|"
+                  r"(?:credit|give) (?:me|us) (?:a |one |two )?"
                   r"(?:month|months|free)|pay for (?:that|the|our|my) (?:loss|losses|damage|time)|"
                   r"cost us (?:a |the )?(?:client|customer|deal|money|revenue)|(?:i am|we are) owed|"
                   r"lost (?:thousands|hundreds|millions|orders|customers|clients|a (?:day|week)|(?:\w+ )?dollars)|"
@@ -317,7 +341,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:trouble|inconvenience|wait|time|delay))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\b(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)\b",
-                   r"\bpay (?:me|us) (?:back|for)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
+                   r"\bpay(?:ing)? (?:me|us) (?:back|for)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
+                   r"\bwho is (?:going to )?pay(?:ing)? (?:me|us)\b",
                    r"\bexpect you to\b",
                    r"\bwhat is (?:the|my|our) compensation\b", r"\bhow much (?:compensation|credit) (?:do|will|can|should) (?:i|we)\b",
                    r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed)\b"),
@@ -336,6 +361,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"their |his |her )?(?:customer s |buyer s |client s )?(?:dispute|chargeback)s?\b",
                   r"\bdisput\w* (?:it|this|that|the \w+)? ?(?:with|through) (?:my |our |the )?(?:amex|american express|visa|"
                   r"mastercard|master card|discover|paypal|credit card|card company|bank)\b"),
+        # ... unless it is the caller's customer who filed it and the caller only asks what happens
+        exempt=_rx(r"\b(?:a|the|my|our|one of (?:my|our)) (?:customer|buyer|client|shopper|cardholder)s? "
+                   r"(?:\w+ )?(?:filed|opened|raised|started|did|issued|initiated|made|put in)\b(?:.*\bcharge ?backs?\b)?"
+                   r"(?!.*\b(?:accept|approve|decide|rule on|settle|overturn|drop|withdraw|close out|reverse|cancel|"
+                   r"stop|win|fight|side with|refund)\b)"),
     ),
     _Category(
         "billing_dispute",
@@ -357,6 +387,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:charged?|charging|billed|fees?)\b.*\btake (?:it|that|this|them) off\b",
                   r"\btake back (?:this|the|that|these|those|my|our) (?:\w+ )?(?:charges?|fees?)\b",
                   r"\bdid not (?:make|authori[sz]e|approve) (?:this|these|that|the) (?:charges?|payments?|purchases?)\b",
+                  r"\b(?:you|they) (?:took|take|charged|billed)\b.*\b(?:i|we) (?:never|did not) (?:even )?(?:bought|buy|"
+                  r"ordered|order|used|use|signed up|agreed|asked)\b",
                   r"\b(?:without my|without our|never gave) (?:approval|permission|consent)\b",
                   r"\b(?:demand|want|need) (?:it|this|that|them) (?:be )?(?:reversed|refunded|removed|cancell?ed|voided)\b",
                   r"\b(?:two|three|four|several|multiple|extra|duplicate) charges from you\b",
@@ -383,6 +415,9 @@ CATEGORIES: tuple[_Category, ...] = (
         "account_closure",
         topic=_rx(rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|remove|cancel|kill|end|wipe)\b"
                   rf"(?: out)?(?: of)? (?:my|our|the|this|entire|whole|all)? ?(?:entire |whole )?(?:acme )?{_ACCOUNT}\b",
+                  # "cancel my mercato subscription effective immediately": the company's name in between
+                  rf"\b(?:close|delete|terminate|deactivate|cancel)\b (?:my|our) (?!{_NOT_COMPANY}\b)[a-z]+ "
+                  r"(?:account|subscription|membership|plan)\b.*\b(?:immediately|right now|today|right away|now)\b",
                   r"\b(?:discount|deal|offer|better price|lower price|cheaper|price match|coupon|promo)\b.*"
                   r"\b(?:stay|keep (?:my|our|the|using|it|us)|not cancel|do not cancel|retain|remain|leaving|leave|"
                   r"cancel\w*)\b",
@@ -611,6 +646,14 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"location|search|message|messages|chat) (?:history|log|logs|records)\b",
         rf"\b(?:is|does) (?:my|our) {_OTHER_PERSON}\b(?: \w+){{0,2}} (?:an? (?:\w+ )?(?:customer|member|client|user|"
         r"subscriber)|(?:have|has) an? (?:\w+ )?account)\b",
+        # another business's figures or who is behind it ("how much did my competitor sell", "who owns the store at ...")
+        r"\b(?:competitor|competition|(?:another|other) (?:store|shop|merchant|seller|business)s?) s (?:sales|revenue|"
+        r"customers?|customer list|orders|traffic|numbers|data|payouts?|earnings)\b",
+        r"\b(?:how much|how many|tell me|give me|show me|send me|look up)\b.*\b(?:competitor|competition)\b.*\b(?:sales|"
+        r"sold|revenue|customers|orders|made|earn\w*|traffic|numbers|data)\b",
+        r"\bhow much (?:did |does |has )?(?:the |that |this )?(?:store|shop|seller|merchant|business) (?:called |named )?"
+        r"\w+ (?:\w+ ){0,3}(?:sold|sells?|made|makes?|earn\w*)\b",
+        r"\bwho (?:owns|runs|is behind|operates) (?:the |that |this )?(?:store|shop|site|website|account|business|page)\b",
         r"\b(?:full name|direct line|direct number|cell number|cell phone|personal (?:number|phone|email)|home address)\b.*"
         r"\b(?:of|for) (?:the|your|that) (?:adjuster|agent|employee|rep|representative|staff member|technician|"
         r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
@@ -632,6 +675,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:codes?|pins?|passwords?)\b",
         r"\bcodes? (?:that )?(?:your|the) (?:agents|employees|staff|reps|managers|supervisors) use\b",
         r"\bsession tokens?\b.*\b(?:for|of) (?:user|another|someone|account)\b",
+        r"\b(?:tools?|systems?|software|panel|dashboard|portal|console) (?:that |do |does )?your (?:support )?(?:staff|agents|"
+        r"employees|team|reps)\b(?: \w+){0,3} (?:use|uses|work in)\b.*\b(?:log ?in|log into|sign in|access|get into|"
+        r"password|credentials|url|link)\b",
         r"\b(?:read|reads|reading|used to read) (?:me )?(?:api keys|passwords|credentials|secrets|tokens)\b",
         # how the fraud screening is tuned ("what exact amount makes your fraud team flag a transfer")
         r"^(?=.*\b(?:fraud|risk|flag\w*)\b).*\b(?:exact|specific|precise) (?:\w+ )?(?:thresholds?|scores?|scoring|"
@@ -646,6 +692,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)",
         r"\b(?:say|tell me|confirm) (?:that )?you (?:guarantee|promise|approve|authori[sz]e|will waive|commit)\b",
         r"\bsay the words\b", r"\bconfirm in writing\b", r"\bput (?:it|that) in writing\b",
+        r"\brepeat after me\b", r"\bword for word\b.*\b(?:agree\w*|refund\w*|credit\w*|promise\w*|owe\w*|waive\w*)\b",
         r"\b(?:write|say|state|type|put) (?:down |in writing )?(?:that )?you (?:agree|accept|approve|promise|guarantee|"
         r"will (?:waive|refund|credit|cover))\b", r"\bsign (?:it|this|that|the letter|the email) (?:as|from)\b",
         r"\b(?:commit|promise|guarantee|swear|pledge)\b(?: \w+){0,3} that (?:our|my|the|i|we|you|it)\b",
