@@ -170,6 +170,7 @@ async def test_must_refuse_requests_hand_off(agent, text, category):
     "a customer filed a chargeback against me this morning, what happens next",
     "what does it mean when an order says high fraud risk, should I still ship it",
     "do I need to pay that invoice before the end of the month",
+    "I updated my bank details but the payout did not make it",
 ])
 async def test_asking_how_it_works_is_not_a_must_refuse(text):
     assert intents.must_refuse(intents.normalize(text)) is None

@@ -313,8 +313,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   # the caller's own details changed behind their back ("my payout bank account got changed to
                   # one I do not recognise", "my email was updated, that was not me")
                   r"\b(?:bank|payout|deposit|email|e mail|password|phone number|login|address|details)\b.*"
-                  r"\b(?:changed|updated|switched|replaced|added|removed)\b.*\b(?:do not recogni[sz]e|did not (?:do|make|"
-                  r"change|request|ask)|was not (?:me|us)|never (?:changed|asked|requested|did))\b"),
+                  r"\b(?:changed|updated|switched|replaced|added|removed)\b.*\b(?:do not recogni[sz]e|(?:i|we) did not "
+                  r"(?:do|make|change|request|ask for|authori[sz]e) (?:that|this|it|those|these|them)|was not (?:me|us)|"
+                  r"(?:i|we) never (?:changed|asked|requested|did))\b"),
         exempt=_rx(r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
                    r"what if|what happens if|so that (?:no one|nobody|someone|even))\b"),
         always=_HAPPENING_NOW,
