@@ -79,12 +79,13 @@ class RetrievalConfig:
     0.958 / 0.863, Orbit 0.750 / 0.954 / 0.836 → 0.767 / 0.954 / 0.846 (its symptom-style questions
     0.46 → 0.56). Weights 1.0-2.0 are a plateau (mean recall@1 0.810-0.813 vs 0.796 without). The
     cost is recall@5 on Acme (6 questions whose words spread over a whole section, none matching
-    one sentence, fell out of the top 5; 2 came in). Tried and dropped: sentence windows of three
-    (+0.4 points), mean of the two best sentences (+1.3), max(section, sentence) instead of the sum
-    (+1.3), the sentence ranking as its own RRF arm (+0.2), a per-article count penalty on the max
-    (no change). On the query side, splitting a rambling question into clauses and scoring each
-    (the last clause, their max, or adding 0.3 × the best clause) moved mean dense recall@1 by
-    −1.1 to −0.2 points: the whole question embeds better than any of its parts.
+    one sentence, fell out of the top 5; 2 came in). Tried and dropped (mean dense-only recall@1
+    over the four, offline; the sum above: +2.3 points): sentence windows of three (at best +0.8),
+    mean of the two best sentences (+1.3), max(section, sentence) instead of the sum (+1.3), the
+    sentence ranking as its own RRF arm (+0.3), a per-article count penalty on the max (no change).
+    On the query side, splitting a rambling question into clauses: the last clause alone −9.3
+    points, the max over full question and clauses −1.2, full + 0.3 × best clause −0.9, averaging
+    the full and last-clause vectors −2.6: the whole question embeds better than any of its parts.
 
     Weighted reciprocal rank fusion with the spec's k = 60: score = Σ w_arm / (60 + rank_arm).
     The dense arm is much stronger than full text on spoken questions (recall@1 0.835 vs 0.627 on
