@@ -37,7 +37,7 @@ class Chunk:
     heading: str  # the headings of the sections in this chunk, " / "-joined
     body: str  # the sections' text without the title prefix
     text: str  # "Title — Heading\n\nbody": what is embedded and returned
-    passages: tuple[str, ...] = ()  # "Title — Heading\ntext" per section piece (see ingest.chunk_vectors)
+    passages: tuple[str, ...] = ()  # "Title — Heading\ntext" per section piece (see ingest.embed_chunks)
     sentences: tuple[str, ...] = ()  # "Title — Heading\nsentence" per sentence of those pieces
 
 

@@ -97,11 +97,6 @@ def parse_tree(root: Path) -> tuple[list[Article], list[FileFailure], int]:
 PASSAGE_WEIGHT = 0.5
 
 
-def chunk_vectors(embedder: Embedder, chunks: list[Chunk]) -> np.ndarray:
-    """One vector per chunk (see `embed_chunks`)."""
-    return embed_chunks(embedder, chunks)[0]
-
-
 def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """(chunk vectors [n, dim], per chunk its passage vectors, per chunk its sentence vectors), all
     L2-normalised.
@@ -140,8 +135,7 @@ def article_hash(article: Article, embedder: Embedder) -> str:
 
 async def _write_article(db: Database, namespace: str, article: Article, chunks: list[Chunk],
                          vectors: np.ndarray, content_hash: str,
-                         passages: list[np.ndarray] | None = None,
-                         sentences: list[np.ndarray] | None = None) -> None:
+                         passages: list[np.ndarray], sentences: list[np.ndarray]) -> None:
     cfg = ts_config_for(article.language)
     async with db.pool.connection() as conn:
         async with conn.transaction():
@@ -168,9 +162,7 @@ async def _write_article(db: Database, namespace: str, article: Article, chunks:
                      for i, c in enumerate(chunks)],
                 )
                 rows = []
-                for i, c in enumerate(chunks):  # ordinals: the sections first, then the sentences
-                    pv = list(passages[i]) if passages else []
-                    sv = list(sentences[i]) if sentences else []
+                for c, pv, sv in zip(chunks, passages, sentences):  # ordinals: the sections, then the sentences
                     rows += [(namespace, c.chunk_id, j, "section", v) for j, v in enumerate(pv)]
                     rows += [(namespace, c.chunk_id, len(pv) + j, "sentence", v) for j, v in enumerate(sv)]
                 if rows:
