@@ -17,6 +17,7 @@ PAIRS = [
     ("evals/dev4/retrieval.jsonl", "helpcenter/mercato"), ("evals/dev4/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"), ("evals/dev5/decisions.jsonl", "helpcenter/orbit"),
     ("evals/dev6/decisions.jsonl", "helpcenter/mercato"),
+    ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"), ("evals/dev7/decisions.jsonl", "helpcenter/tidewell"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -37,9 +38,10 @@ def test_every_expected_article_exists(evals, helpcenter):
 
 
 @pytest.mark.parametrize(("evals", "helpcenter"), [("evals/dev4/retrieval.jsonl", "helpcenter/mercato"),
-                                                    ("evals/dev5/retrieval.jsonl", "helpcenter/orbit")])
+                                                    ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"),
+                                                    ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell")])
 def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
     rows = load_eval(ROOT / evals)
     ids = _ids(ROOT / helpcenter)
-    assert len(ids) == 48 and {r.expect.article for r in rows} == ids
+    assert len(ids) >= 48 and {r.expect.article for r in rows} == ids
     assert all(sum(r.expect.article == a for r in rows) == 5 for a in ids)
