@@ -29,6 +29,10 @@ _CONTRACTIONS = {
     "wanna": "want to", "gonna": "going to", "gotta": "have to", "y'all": "you all", "u": "you", "ur": "your",
     "someone's": "someone else s", "you've": "you have", "we're": "we are", "they're": "they are",
     "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
+    # transcripts without apostrophes
+    "youre": "you are", "theyre": "they are", "wasnt": "was not", "isnt": "is not", "wont": "will not",
+    "havent": "have not", "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not",
+    "doesnt": "does not", "arent": "are not", "ive": "i have",
 }
 
 
@@ -44,6 +48,7 @@ _ASR_REPAIRS = (
     (re.compile(r"\bin struction(s?)\b"), r"instruction\1"),
     (re.compile(r"\ba mex\b"), "amex"),
     (re.compile(r"\b(?:rep resent|represent) a tive(s?)\b"), r"representative\1"),
+    (re.compile(r"\bopera tors?\b"), "operator"), (re.compile(r"\bsuper visors?\b"), "supervisor"),
     (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
     (re.compile(r"\bgood will\b"), "goodwill"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
@@ -85,7 +90,8 @@ _HUMAN = (r"(?:human(?: being)?|(?:real |live |actual )?(?:person|people)|someon
           r"(?:member of (?:your|the) )?(?:staff|team)|employee|associate|customer service|customer support|"
           r"support team)")
 _ASKS_HUMAN = _rx(
-    rf"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i get |i want |give me )*)(?:an? |the )?{_HUMAN}(?: please| now| right now)*$",
+    rf"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i get |i want |give me )*)(?:an? |the )?{_HUMAN}"
+    rf"(?: (?:an? |the )?{_HUMAN})*(?: please| now| right now)*$",  # "operator operator"
     rf"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |the |some |your |one of your |a real |a live |an actual )?{_HUMAN}\b",
     r"\b(?:connect|transfer|put) me (?:to|through|with)\b",
     r"\btransfer me\b", r"\bhand me (?:off|over) to\b", r"\bwho (?:else )?can i (?:talk|speak) to\b",
@@ -208,12 +214,14 @@ _INQUIRY = re.compile(
     r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
     r"walk me through|is my|are my|should i|am i|how long|how many|how much|"
     r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
-    r"if (?:we|i|you|a|my|our)\b.*\b(?:what happens|what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it))\b"
+    r"if (?:we|i|you|a|an|my|our|the|something|someone|somebody|it|this|that|they)\b.*\b(?:what happens|"
+    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|who (?:is|s) (?:responsible|liable)|"
+    r"who (?:pays|covers|will pay))|i am not sure (?:if|whether))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
 _DEMAND = re.compile(
     r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)|(?:just|please) (?:refund|reverse|cancel|close|delete|"
-    r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|refund me|i am (?:going to|filing|disputing|"
+    r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|(?<!and )refund me|i am (?:going to|filing|disputing|"
     r"calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
     r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make)|"
     r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not|"
@@ -278,6 +286,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"regulators?|authorities|consumer protection|police|attorney)\b",
                   r"\breport(?:ing)? (?:you|this|acme|your company|it) to (?:the |my |our )?(?:\w+ ){0,3}(?:authority|"
                   r"regulator|commission|ombudsman|commissioner|watchdog)\b",
+                  r"\breport(?:ing)? (?!(?:fraud|scams?|identity|it|this|that|a|an|the)\b)[a-z]+ to (?:the )?(?:ftc|bbb|"
+                  r"better business bureau|attorney general|cfpb|fcc|consumer protection)\b",
                   r"\b(?:my|our) legal (?:team|department|counsel)\b",
                   r"\b(?:go|going|went|take (?:this|it|you)) (?:straight |right |directly )?to (?:the )?(?:\w+ ){0,2}"
                   r"(?:ombudsman|regulators?|attorney general|cfpb|ftc|fcc|bbb|better business bureau)\b",
@@ -301,12 +311,23 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:stranger|hacker|attacker|someone|somebody|employee|former employee|ex employee)\b.*"
                   r"\b(?:using|used|booked|booking|ordered|ordering|buying|bought|spending|spent|filed|claimed|opened)"
                   r"\b.*\b(?:my|our|me|us)\b",
-                  r"\b(?:scam|scammed|scammers?|phishing|gift cards?)\b.*\b(?:paid|pay|sent|send|gave|give|want|"
+                  r"\b(?:scam|scammed|scammers?|phishing)\b.*\b(?:paid|pay|sent|send|gave|give|want|"
                   r"asking|took|taken|more)\b",
-                  r"\b(?:paid|sent|gave)\b.*\b(?:scam|scammers?|gift cards?)\b",
+                  r"\b(?:paid|sent|gave)\b.*\b(?:scam|scammers?)\b",
+                  # gift cards are what a retailer sells: a scam only when someone demanded them or got the codes
+                  r"\b(?:asked|told|wanted|made|making|pressured|instructed|demanded)\b (?:\w+ ){0,3}(?:to )?(?:buy|pay|send|"
+                  r"get|purchase|read)\b.*\bgift cards?\b",
+                  r"\bgift cards?\b.*\b(?:codes?|numbers?|pins?)\b.*\b(?:to|gave|sent|read)\b.*\b(?:a guy|a man|a woman|"
+                  r"someone|somebody|a stranger|the caller|scammers?)\b",
+                  r"\b(?:sent|gave|read) (?:him|her|them|a guy|a man|a woman|someone|somebody) (?:\w+ ){0,3}gift cards?\b",
+                  r"\b(?:unless|or else|otherwise)\b.*\bgift cards?\b",
+                  r"\bgift cards?\b.*\b(?:paid|gave|sent) (?:them|him|her|the guy|the man|the woman|the caller|scammers?)\b",
                   r"\b(?:i|we) (?:never|did not) (?:file|filed|make|made|book|booked|order|ordered|open|opened|"
                   r"request|requested|authori[sz]e|authori[sz]ed)\b.*\b(?:someone|somebody|they|a name)\b",
                   r"\b(?:under|in) a name (?:i|we) (?:have never|never|do not)\b",
+                  r"\b(?:orders?|purchases?|pickups?|bookings?|reservations?) (?:\w+ ){0,8}(?:that |which )?(?:i|we) "
+                  r"(?:did not|never) (?:make|made|place|placed|book|booked)\b",
+                  r"\b(?:lock|freeze|block) (?:my|our) (?:account|card|login|profile)\b",
                   r"\b(?:logged in|signed in|login|log in|new device|purchases?|transactions?|orders?|bookings?|withdrawals?)\b"
                   r".*\b(?:was not|were not) (?:me|us)\b",
                   r"\b(?:purchases?|transactions?|withdrawals?|charges?|logins?)\b.*\b(?:is|are|was|were) not (?:mine|ours)\b",
@@ -316,7 +337,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:changed|updated|switched|replaced|added|removed)\b.*\b(?:do not recogni[sz]e|(?:i|we) did not "
                   r"(?:do|make|change|request|ask for|authori[sz]e) (?:that|this|it|those|these|them)|was not (?:me|us)|"
                   r"(?:i|we) never (?:changed|asked|requested|did))\b"),
-        exempt=_rx(r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
+        exempt=_rx(r"^if (?:a|an|my|the|someone|somebody|something) (?:\w+ ){0,3}(?:gets?|is|was) (?:stolen|hacked)\b",
+                   # a parcel taken from the doorstep is a delivery problem, not an account or card takeover
+                   r"\b(?:package|parcel|delivery|box|order|shipment)s? (?:\w+ ){0,4}(?:was|were|got|gets|has been|have been|is|"
+                   r"been) stolen\b", r"\bstolen (?:package|parcel|delivery|box|shipment)s?\b", r"\bporch pirates?\b",
+                   r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
                    r"what if|what happens if|so that (?:no one|nobody|someone|even))\b"),
         always=_HAPPENING_NOW,
     ),
@@ -337,6 +362,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"what (?:are you going to|will you|do you) (?:give|offer|do for) (?:me|us)|"
                   r"(?:you|you guys|you all) (?:cover|pay for|reimburse) (?:that|it|this|the|my|our)|"
                   r"comp|comped|compt|free nights?|goodwill (?:credit|gesture)|"
+                  r"(?:want|would like|expect|need) (?!(?:i|we|me|us|to)\b)[a-z]+ to (?:pay|cover|reimburse) (?:for )?"
+                  r"(?:my|our|the) (?:\w+ ){0,3}(?:bill|bills|cost|costs|damage|repairs?|expenses?|fees?)|"
                   r"(?:i|we) deserve (?:something|some|a|an|compensation|credit|money|better)|"
                   r"(?:give|offer|send|get) (?:me|us) (?:a |an |some )?(?:\w+ )?vouchers?|vouchers? for (?:my|our|the) "
                   r"(?:trouble|inconvenience|wait|time|delay))\b"),
@@ -381,7 +408,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"monthly|annual|renewal|overdue|late|unpaid))?|(?:this|last|next) (?:month s|year s|quarter s|week s))"
                   r" (?:charges?|fees?|invoices?|bill|payment)\b"
                   r"(?! (?:method|methods|card|details|info|information|settings|address|contact))",
-                  r"\b(?:take|get) (?:this|the|that) (?:charge|fee) off\b",
+                  r"\b(?:take|get|want|need) (?:this|the|that|these|those) (?:\w+ ){0,2}(?:charges?|fees?) "
+                  r"(?:off|removed|reversed|refunded|waived)\b",
                   # a described charge, then the demand: "you charged me a fee for ... take it off / so fix it"
                   r"\b(?:charged?|charging|billed|fees?)\b.*\b(?:reverse|undo|waive|take off|remove|refund|fix) "
                   r"(?:it|that|this|them)(?: off)?(?: (?:right now|now|today|immediately|please))?$",
@@ -405,6 +433,8 @@ CATEGORIES: tuple[_Category, ...] = (
         "refund_beyond_policy",
         topic=_rx(r"\brefund\w*\b", r"\bmoney back\b", r"\bpro ?rat\w* refund\b"),
         exempt=_rx(r"\b(?:customer|buyer|client|shopper|purchaser)s?\b.*\b(?:money back|refund\w*)\b",
+                   r"\b(?:not|no|do not want|did not want) (?:a |my |the |any )?(?:refund|money back)\b",
+                   r"^(?:my |the )?refunds? (?:status|timing|timeline|time|policy|process|tracking|tracker|progress)$",
                    r"\b(?:refund\w*|money back)\b.*\b(?:customer|buyer|client|shopper|purchaser)s?\b",
                    r"\b(?:give|send|get|issue) (?:him|her|them) (?:his|her|their|there|a|the) (?:money back|refund)\b",
                    # the caller is the one refunding: "can I refund just the shipping", "once I issue a refund"
@@ -425,6 +455,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:stay|keep (?:my|our|the|using|it|us)|not cancel|leaving|leave|cancel\w*)\b.*"
                   r"\b(?:discount|deal|offer|better price|lower price|cheaper|match)\b",
                   r"\bretention (?:offer|deal|discount|team|department)\b",
+                  r"\b(?:need|want) (?:my|our|her|his|their|the) (?:\w+ )?(?:account|subscription|membership)s? "
+                  r"(?:closed|deleted|cancell?ed|shut down|terminated|removed)\b",
                   r"\bunless you (?:give|offer|lower|match|beat|cut)\b",
                   r"\bwhat will you (?:give|offer) (?:me|us)\b",
                   r"\b(?:deal|discount|offer|price|rate)s?\b.*\bif (?:we|i) (?:stay|renew|do not (?:leave|cancel|switch))\b",
@@ -450,7 +482,8 @@ _CLAUSE_START = re.compile(r"\b(?:so|but|and|like|just|okay|anyway|basically)\b"
 # a question opening a later clause: wh-words and "is there / do I / can I"-type openers only
 # ("... and will not pay until you lower it" is not a question)
 _LATE_INQUIRY = re.compile(r"^(?:how|what|why|when|where|which|is there|are there|do i|do you|does it|does that|"
-                           r"can i|should i|i was wondering|i wonder|tell me (?:about|how|what|why))\b")
+                           r"can i|should i|i was wondering|i wonder|(?:i am )?not sure (?:if|whether)|"
+                           r"tell me (?:about|how|what|why))\b")
 
 
 # unmistakable how-to questions, wherever they start: speech has no commas to open a clause
@@ -703,6 +736,14 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bpretend (?:you are|to be|you re)\b",
         r"\bapprove (?:my|the|a|this) (?:refund|credit|discount|exception)\b",
     )),
+    ("abuse", _rx(
+        # abuse on request: "say something nasty about your drivers", "call my sister a bad word"
+        r"\bsay (?:something|anything|some) (?:really |super |very )?(?:nasty|mean|rude|offensive|racist|"
+        r"sexist|dirty|vulgar|insulting|horrible|awful)\b",
+        r"\b(?:call|calling) (?:me|him|her|them|my \w+|your \w+) (?:a |an |some )?(?:bad|swear|curse|dirty|rude|nasty|"
+        r"offensive) (?:word|words|name|names)\b",
+        r"\b(?:swear|curse|cuss) at (?:me|him|her|them|my \w+)\b", r"\b(?:insult|roast) (?:me|him|her|them|my \w+|your \w+)\b",
+    )),
 )
 
 
@@ -719,7 +760,7 @@ _ACT_FOR_OTHER = _rx(
 
 
 def adversarial(norm: str) -> str | None:
-    """prompt_injection | other_customer_data | secrets | promise_refund, or None."""
+    """prompt_injection | other_customer_data | secrets | promise_refund | abuse, or None."""
     for name, rx in ADVERSARIAL:
         if rx.search(norm):
             return name
@@ -736,7 +777,13 @@ _FOREIGN = re.compile(
     r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
     r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
     r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|capital one|citibank|cash app|zelle|coinbase|"
-    r"robinhood|comcast|verizon|at&t|t mobile)\b")
+    r"robinhood|comcast|verizon|at&t|t mobile|ikea|home depot|walmart|costco|lowes|best buy|wayfair)\b")
+
+
+def knowledge_query(text: str) -> str:
+    """What the policy searches the help center with: the caller's words normalised for retrieval,
+    without a leading greeting or "um, so" (the calibration fit searches with the same)."""
+    return strip_leading_smalltalk(normalize(text, for_rules=False)) or text
 
 
 def foreign_products(norm: str) -> list[str]:

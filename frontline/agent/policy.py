@@ -166,7 +166,7 @@ class DefaultPolicy:
         # 7. the help center
         # the help-center search gets the plain form (its own normaliser fixes ASR words for retrieval);
         # the intent arms get the rules' form, ASR repairs included
-        query = intents.strip_leading_smalltalk(intents.normalize(text, for_rules=False)) or text
+        query = intents.knowledge_query(text)
         async for ev in self._knowledge(t, query, text, intents.strip_leading_smalltalk(norm) or query):
             yield ev
 

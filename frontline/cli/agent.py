@@ -110,6 +110,7 @@ def eval_calibrate_cmd(
 ) -> None:
     """Fit the confidence model (confidence.py) on dev files and print weights + operating points."""
     from frontline.agent import confidence as conf
+    from frontline.agent import intents
     from frontline.evals.dataset import EvalFileError, load_eval
 
     sets: list[tuple[Path, str]] = []
@@ -132,7 +133,7 @@ def eval_calibrate_cmd(
         async def go(db, kb, rows=rows, ns=ns):
             out = []
             for r in rows:
-                hits = await kb.search(r.text, k=5, namespace=ns)
+                hits = await kb.search(intents.knowledge_query(r.text), k=5, namespace=ns)
                 out.append((conf.features(hits), int(bool(hits) and r.expect.article is not None
                                                       and hits[0].article_id == r.expect.article),
                             r.expect.article is not None))
