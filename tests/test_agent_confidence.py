@@ -11,10 +11,10 @@ from frontline.knowledge.types import Hit
 
 
 def _hit(article: str, fused: float, dense: float | None, *, passage: float | None = None,
-         dense_rank: int | None = None, lexical_rank: int | None = None) -> Hit:
+         dense_rank: int | None = None, lexical_rank: int | None = None, **extra: float) -> Hit:
     return Hit(article_id=article, title=article, chunk_id="kb_000000000000", text="", score=fused,
                dense_score=dense, lexical_score=None, dense_rank=dense_rank, lexical_rank=lexical_rank,
-               extra={} if passage is None else {"passage_score": passage})
+               extra=({} if passage is None else {"passage_score": passage}) | extra)
 
 
 def test_features_of_a_clear_winner_and_of_a_near_tie():
@@ -33,7 +33,26 @@ def test_features_of_a_clear_winner_and_of_a_near_tie():
     # a hit without a stored passage falls back to its chunk cosine
     assert g["pass_margin"] == pytest.approx(0.55 - 0.60)
     assert g["both_top"] == 0.0 and g["lex_top"] == 0.0 and g["fused_margin"] == pytest.approx(0.0)
-    assert conf.score(clear).probability > 0.9 > 0.3 > conf.score(tie).probability
+    assert conf.score(clear).probability > 0.9 > 0.7 > conf.score(tie).probability  # answer / ask
+
+
+def test_words_the_help_center_lacks_lower_the_confidence():
+    """The same retrieval, but a third of the question's words appear nowhere in the help center
+    (query_novel) or the known ones are missing from the top article (query_missing): a question
+    just outside the help center shares its topic words with the top article, not all of them."""
+    ranks = {"dense_rank": 1, "lexical_rank": 1}
+    covered = [_hit("A", 2 / 61, 0.62, passage=0.66, **ranks), _hit("B", 1 / 62, 0.50, dense_rank=2)]
+    f = conf.features(covered)
+    assert f["novel"] == 0.0 and f["missing"] == 0.0  # searched before coverage existed: no evidence
+    novel = [_hit("A", 2 / 61, 0.62, passage=0.66, query_novel=1 / 3, query_missing=0.0, **ranks),
+             _hit("B", 1 / 62, 0.50, dense_rank=2, query_novel=1 / 3, query_missing=0.5)]
+    g = conf.features(novel)
+    assert g["novel"] == pytest.approx(1 / 3) and g["missing"] == 0.0  # the top hit's own coverage
+    missing = [_hit("A", 2 / 61, 0.62, passage=0.66, query_novel=0.0, query_missing=0.4, **ranks),
+               _hit("B", 1 / 62, 0.50, dense_rank=2, query_novel=0.0, query_missing=0.0)]
+    assert conf.features(missing)["missing"] == pytest.approx(0.4)
+    p = conf.score(covered).probability
+    assert conf.score(novel).probability < p and conf.score(missing).probability < p
 
 
 def test_a_lone_article_has_no_rank_gap():
@@ -55,7 +74,8 @@ def test_fit_separates_and_a_higher_wrong_cost_lowers_confidence():
         m = rng.gauss(0.15 if right else 0.02, 0.05)
         rows.append({"top_dense": rng.gauss(0.65 if right else 0.5, 0.08), "dense_margin": m, "pass_margin": m,
                      "both_top": float(right and rng.random() < 0.6), "lex_top": float(rng.random() < 0.5),
-                     "fused_margin": rng.random()})
+                     "fused_margin": rng.random(), "novel": rng.gauss(0.12 if right else 0.16, 0.1),
+                     "missing": rng.gauss(0.18 if right else 0.24, 0.1)})
         labels.append(int(right))
     w1 = conf.fit(rows, labels, wrong_cost=1.0)
     w3 = conf.fit(rows, labels, wrong_cost=3.0)

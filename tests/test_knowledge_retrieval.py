@@ -61,6 +61,19 @@ async def test_hits_are_filled_faithfully(acme):
         assert (h.lexical_rank is None) == (h.lexical_score is None)
 
 
+async def test_coverage_of_the_question_by_the_help_center_and_by_each_hit(acme):
+    """query_novel: share of the question's content words no chunk contains; query_missing: the
+    IDF-weighted share of its known words a hit's article lacks (confidence.py reads both)."""
+    hits = await acme.search("download invoice", k=5)
+    assert hits[0].article_id == "BILL_download_invoice"
+    assert hits[0].extra["query_novel"] == 0.0 and hits[0].extra["query_missing"] == 0.0
+    hits = await acme.search("download invoice zanzibarian", k=5)  # a word no article has
+    assert all(h.extra["query_novel"] == pytest.approx(1 / 3, abs=1e-4) for h in hits)
+    assert hits[0].extra["query_missing"] == 0.0  # it has both known words
+    without = [h for h in hits if h.extra["query_missing"] > 0]
+    assert without and all(0 < h.extra["query_missing"] < 1 for h in without)  # articles lacking one of them
+
+
 async def test_asr_errors_are_recovered(acme):
     hits = await acme.search("how do I turn on to factor", k=3)
     assert "ACCT_setup_two_factor" in [h.article_id for h in hits]

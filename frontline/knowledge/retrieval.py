@@ -33,6 +33,7 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -165,6 +166,7 @@ class SearchTrace:
     embed_ms: float = 0.0
     lexical_ms: float = 0.0
     dense_ms: float = 0.0
+    coverage_ms: float = 0.0
     total_ms: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -377,6 +379,36 @@ class KnowledgeBase:
             rows = await (await conn.execute(stmt, params)).fetchall()
         return [ArmHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
 
+    async def coverage(self, query: Query, namespace: str, article_ids: Sequence[str]
+                       ) -> tuple[float, dict[str, float]]:
+        """How much of the question the help center, and each given article, has words for.
+
+        Returns (novel, missing): `novel` is the share of the query's content lexemes that no chunk
+        of the namespace contains ("translate", "dymo": things the help center never mentions);
+        `missing[a]` is the IDF-weighted share of the query's lexemes that the namespace knows but
+        article `a` lacks. Both feed the answer confidence (agent/confidence.py): a question just
+        outside the help center shares its topic words with the top article, but not all of them."""
+        if not query.terms or not article_ids:
+            return 0.0, {}
+        async with self.db.pool.connection() as conn:
+            cfgs = await self._configs(conn, namespace)
+            st = await self._lexeme_stats(conn, namespace)
+            lexemes = await self._stems(conn, cfgs, query.terms)
+            known = [lx for lx in lexemes if st.ndoc.get(lx, 0) > 0]
+            rows = []
+            if known:
+                rows = await (await conn.execute(
+                    "SELECT c.article_id, array_agg(DISTINCT w) FROM kb_chunks c, unnest(tsvector_to_array(c.tsv)) w"
+                    " WHERE c.namespace = %s AND c.article_id = ANY(%s) AND w = ANY(%s) GROUP BY c.article_id",
+                    (namespace, list(article_ids), known))).fetchall()
+        if not lexemes:
+            return 0.0, {}
+        idf = {lx: math.log((st.n + 1) / (st.ndoc.get(lx, 0) + 0.5)) for lx in lexemes}
+        total = sum(idf.values())
+        has = {a: set(ws) for a, ws in rows}
+        novel = (len(lexemes) - len(known)) / len(lexemes)
+        return novel, {a: sum(idf[lx] for lx in known if lx not in has.get(a, ())) / total for a in article_ids}
+
     async def dense(self, vector: np.ndarray, namespace: str, dim: int, limit: int) -> list[ArmHit]:
         """HNSW top-`limit` chunks by cosine, each rescored with its best-matching section and sentence:
         rank score = cos(chunk) + passage_weight · max cos(section) + sentence_weight · max cos(sentence),
@@ -453,9 +485,15 @@ class KnowledgeBase:
         hits = fuse(dense_rows, lex_rows, cfg)
         if self.reranker is not None and hits:
             hits = await asyncio.to_thread(self.reranker.rerank, q.text, hits)
+        hits = hits[:k]
+        if hits:
+            novel, missing = await timed(self.coverage(q, ns, [h.article_id for h in hits]), "coverage_ms")
+            for h in hits:
+                h.extra["query_novel"] = round(novel, 4)
+                h.extra["query_missing"] = round(missing.get(h.article_id, 0.0), 4)
         trace.total_ms = (time.perf_counter() - t0) * 1000
         self.last_trace = trace
-        return hits[:k]
+        return hits
 
     def with_config(self, **changes) -> "KnowledgeBase":
         """A sibling retriever sharing db + embedder with some config changed (ablations, evals)."""
