@@ -133,3 +133,17 @@ async def test_sentence_rescoring_helps_over_both_dev_sets(acme, kestrel):
         assert full.recall_at_1 >= sections_only.recall_at_1 - 0.01
         assert full.recall_at_5 >= sections_only.recall_at_5 - 0.02
     assert r1 > 0.02 and mrr > 0.01
+
+
+async def test_retrieval_bench_reports_every_stage_and_cleans_up(db):
+    """`frontline bench retrieval` on a small synthetic namespace: every stage timed, the namespace dropped."""
+    from frontline.knowledge.bench import bench_retrieval
+
+    res = await bench_retrieval(db, n_chunks=120, n_queries=12)
+    out = res.to_json()
+    assert out["chunks"] == 120 and out["queries"] == 12
+    assert 0 < out["latency_ms"]["p50"] <= out["latency_ms"]["p95"]
+    assert all(out["stages_p50_ms"][s] > 0 for s in ("embed", "lexical", "dense", "coverage"))
+    async with db.pool.connection() as conn:
+        left = await (await conn.execute("SELECT count(*) FROM kb_chunks WHERE namespace LIKE 'bench-%'")).fetchone()
+    assert left[0] == 0
