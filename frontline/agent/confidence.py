@@ -14,15 +14,18 @@ Features (all from one retrieval, see `features`):
   * both_top     1 when the dense and the lexical (full-text) arm both ranked the top article first
   * lex_top      1 when the lexical arm ranked it first
   * fused_margin RRF score of the top hit minus that of the best other article, × 60 (≈ rank gap)
+  * novel        share of the question's content words that appear nowhere in the help center
+  * missing      IDF-weighted share of its known words that the top article lacks
   (also computed, weighted 0: lex_hit, share, top_pass — no gain in cross-company validation)
 
-Model: logistic regression p = sigmoid(b + w·x), fitted with `fit()` on the dev sets of *two*
-help centers (evals/dev = Acme, evals/dev2 = Kestrel; rows with an expected article labelled 1
-when the top article is the expected one, else 0; out_of_scope rows labelled 0), never on
-evals/test. A wrong answer costs more than a handoff, so wrong-top-1 rows weigh WRONG_COST× in
-the fit: p is then "P(right) with a wrong answer counted twice", and p ≥ 0.7 ≈ true P(right) ≥
-0.82. `WEIGHTS` holds the fitted values; `frontline eval calibrate` refits and prints them. The
-validation (fit on one company, score the other) and the chosen cost are in DEV_CALIBRATION.
+Model: logistic regression p = sigmoid(b + w·x), fitted with `fit()` on the dev sets of five
+help centers (evals/dev Acme, dev2 Kestrel, dev4 + dev6 Mercato, dev5 Orbit, dev7 Tidewell; rows
+with an expected article labelled 1 when the top article is the expected one, else 0;
+out_of_scope rows labelled 0), never on evals/test. A wrong answer costs more than a handoff, so
+wrong-top-1 rows weigh WRONG_COST× in the fit: p is then "P(right) with a wrong answer counted
+three times", and p ≥ 0.7 ≈ true P(right) ≥ 0.875. `WEIGHTS` holds the fitted values;
+`frontline eval calibrate` refits and prints them. The validation (fit on some companies, score
+another) and the chosen cost are in DEV_CALIBRATION.
 
 Bands used by the policy:
   * p >= profile.handoff_confidence_threshold            → answer;

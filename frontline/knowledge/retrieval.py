@@ -18,7 +18,13 @@ scores narrow rows and fetches text for the top k only. Fusion weights were tune
 The dense arm rescores its HNSW candidates with their best-matching section ("passage", stored
 per chunk in kb_passages at ingest): rank score = cos(chunk) + w · cos(best passage). Hit.dense_score
 stays the chunk's plain cosine (the confidence model is calibrated on it); the passage cosine is
-in Hit.extra["passage_score"].
+in Hit.extra["passage_score"], the best sentence's in Hit.extra["sentence_score"].
+
+Each returned hit also says how much of the question is covered (`coverage`, one small statement
+after fusion): Hit.extra["query_novel"], the share of the question's content words that no chunk
+of the namespace contains, and Hit.extra["query_missing"], the IDF-weighted share of its known
+words that the hit's article lacks. The confidence model uses both to tell a question just outside
+the help center from one it answers.
 
 Latency: the query is embedded in a worker thread while the lexical query already runs on another
 pooled connection; then the dense query (HNSW, cosine, + exact passage cosines of the ~40
