@@ -50,7 +50,7 @@ class BenchResult:
     embed_p50_ms: float
     lexical_p50_ms: float
     dense_p50_ms: float
-    coverage_p50_ms: float = 0.0
+    coverage_p50_ms: float
 
     def to_json(self) -> dict:
         return {"chunks": self.chunks, "articles": self.articles, "queries": self.queries,
