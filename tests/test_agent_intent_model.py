@@ -56,6 +56,17 @@ def test_fit_is_deterministic_and_cached(clf, tmp_path, monkeypatch):
     assert p.shape == (1, len(c.labels)) and abs(float(p.sum()) - 1.0) < 1e-4
 
 
+def test_cache_key_follows_the_normaliser(monkeypatch):
+    """A change to the rules' normaliser changes what the model reads, so it must miss the cache."""
+    from frontline.agent import intents
+
+    rows = [("neutral:help", "the website wouldn't load"), ("caller_request", "agent please")]
+    key = intent_model.cache_key(rows, [intent_model.model_text(t) for _, t in rows], "t")
+    assert key == intent_model.cache_key(rows, [intent_model.model_text(t) for _, t in rows], "t")
+    monkeypatch.setitem(intents._CONTRACTIONS, "wouldn't", "would really not")
+    assert intent_model.cache_key(rows, [intent_model.model_text(t) for _, t in rows], "t") != key
+
+
 # Wordings written for this test (not in the training data or any eval file), several businesses.
 @pytest.mark.parametrize(("text", "family"), [
     ("ok look the roaming charges on this bill are nonsense and i want every one of them taken off", "must_refuse"),

@@ -34,8 +34,8 @@ with leading small talk stripped, as the policy passes it.
 
 The fit is deterministic (L-BFGS from zeros, L2 penalty); on 2 cores embedding the 3,966 turns
 takes ~29 s and the fit ~16 s (measured 2026-11-24). The weights are cached on disk under
-FRONTLINE_DATA_DIR/cache keyed by a hash of the embedder name, the features and the training rows,
-so later starts load them instantly.
+FRONTLINE_DATA_DIR/cache keyed by a hash of the embedder name, the features and the training turns
+as the model reads them (after normalisation), so later starts load them instantly.
 """
 
 from __future__ import annotations
@@ -182,12 +182,20 @@ def _cache_path(key: str) -> Path | None:
         return None
 
 
+def cache_key(rows: Sequence[tuple[str, str]], texts: Sequence[str], embedder_name: str) -> str:
+    """Hash of what the fit depends on. It covers the text the model reads (`texts`, the rows'
+    model_text), not the raw rows: a change to the rules' normaliser (a contraction, an ASR repair)
+    must refit, or run time would read a form that training never saw."""
+    return hashlib.sha256(json.dumps([embedder_name, L2, NGRAM_BUCKETS, NGRAM_WEIGHT,
+                                      [[label, t] for (label, _), t in zip(rows, texts)]],
+                                     ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def train(embedder, rows: Sequence[tuple[str, str]], *, embedder_name: str = "") -> IntentModel:
     """Fit (or load from the disk cache) the model for these rows and this embedder."""
     labels = sorted({label for label, _ in rows})
-    h = hashlib.sha256(json.dumps([embedder_name, L2, NGRAM_BUCKETS, NGRAM_WEIGHT, list(rows)],
-                                  ensure_ascii=False).encode()).hexdigest()[:16]
-    path = _cache_path(h)
+    texts = [model_text(t) for _, t in rows]
+    path = _cache_path(cache_key(rows, texts, embedder_name))
     if path is not None and path.exists():
         try:
             z = np.load(path, allow_pickle=False)
@@ -195,7 +203,6 @@ def train(embedder, rows: Sequence[tuple[str, str]], *, embedder_name: str = "")
                 return IntentModel(labels, z["W"], z["b"])
         except Exception as e:  # noqa: BLE001 - a broken cache file is refit, not fatal
             log.warning("intent model cache %s unreadable (%s); refitting", path, e)
-    texts = [model_text(t) for _, t in rows]
     X = design(np.asarray(embedder.embed(texts), dtype=np.float64), texts)
     y = np.array([labels.index(label) for label, _ in rows])
     W, b = fit(X, y, len(labels))

@@ -29,7 +29,8 @@ _CONTRACTIONS = {
     "wanna": "want to", "gonna": "going to", "gotta": "have to", "y'all": "you all", "u": "you", "ur": "your",
     "someone's": "someone else s", "you've": "you have", "we're": "we are", "they're": "they are",
     "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
-    # transcripts without apostrophes
+    "shouldn't": "should not", "wouldn't": "would not", "doesn't": "does not",
+    # transcripts without apostrophes (each with its apostrophe form above, so normalising is idempotent)
     "youre": "you are", "theyre": "they are", "wasnt": "was not", "isnt": "is not", "wont": "will not",
     "havent": "have not", "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not",
     "doesnt": "does not", "arent": "are not", "ive": "i have",
