@@ -52,6 +52,36 @@ def test_spelling_variants_and_telecom_words_reach_the_lexical_arm():
     assert "esim" in build_query("move my e sim").terms
 
 
+@pytest.mark.parametrize("said, words", [
+    ("my card keeps getting rejected when i check out", {"declined"}),
+    ("how many days do i have to send something back", {"return"}),
+    ("i think somebody hacked my account", {"unauthorized", "suspicious", "compromised"}),
+    ("the glasses came all smashed", {"damaged"}),
+    ("hey where's my package right now", {"track"}),
+    ("the app keeps spinning", {"slow", "loading"}),
+    ("there's a charge i don't recognize", {"unrecognized", "unauthorized"}),
+    ("can i split the cost into four payments", {"installments", "financing"}),
+])
+def test_everyday_phrasings_add_the_help_centers_words(said, words):
+    q = build_query(said)
+    assert words <= set(q.expansions)
+    assert not set(q.expansions) & set(q.terms)  # only words the caller did not say
+    assert all(w in q.text for w in words)  # the dense arm reads them after the question
+    off = build_query(said, colloquial=False)
+    assert off.expansions == () and off.terms == q.terms and off.text == normalize(said)
+
+
+@pytest.mark.parametrize("said", [
+    "i want to split it into groups so people can browse",  # not a payment plan
+    "single sign on broke for the whole team",  # software breaks; parcels arrive damaged
+    "attachment too large error",
+    "deleted by accident can i bring it back",  # restoring, not returning
+    "how do i change my password",
+])
+def test_ordinary_questions_get_no_expansion(said):
+    assert build_query(said).expansions == ()
+
+
 def test_only_fillers_falls_back_to_the_raw_text():
     assert normalize("um hello") != ""
     assert build_query("   ").terms == ()

@@ -135,6 +135,21 @@ async def test_sentence_rescoring_helps_over_both_dev_sets(acme, kestrel):
     assert r1 > 0.02 and mrr > 0.01
 
 
+async def test_everyday_phrasings_reach_the_help_centers_words(acme, kestrel):
+    """COLLOQUIAL_TERMS add the help center's word for a caller's ("laggy" → slow, loading): it
+    decides these two questions, and costs neither dev set a point of recall@1 or recall@5."""
+    for kb, said, want in ((acme, "everything is super laggy in chrome", "TRBL_slow_loading"),
+                           (kestrel, "netflix keeps spinning and the wifi is crawling", "NET_slow_speeds")):
+        assert (await kb.search(said, k=5))[0].article_id == want
+        assert (await kb.with_config(colloquial=False).search(said, k=5))[0].article_id != want
+    for kb, path in ((acme, DEV), (kestrel, DEV2)):
+        rows = load_eval(path)
+        full = await evaluate_retrieval(kb, rows)
+        plain = await evaluate_retrieval(kb.with_config(colloquial=False), rows)
+        assert full.recall_at_1 >= plain.recall_at_1 and full.recall_at_5 >= plain.recall_at_5
+        assert full.mrr >= plain.mrr
+
+
 async def test_retrieval_bench_reports_every_stage_and_cleans_up(db):
     """`frontline bench retrieval` on a small synthetic namespace: every stage timed, the namespace dropped."""
     from frontline.knowledge.bench import bench_retrieval

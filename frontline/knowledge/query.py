@@ -15,6 +15,13 @@ help-center search assumes none of that. So:
    `plainto_tsquery` AND every word, and one stray word in a rambling question then matches
    nothing at all. Ranking (Σ idf · ts_rank, title weight A > heading B > body C) still favours
    chunks matching more, and rarer, words.
+3. `colloquial_terms()` adds the words help centers write for everyday phrasings (COLLOQUIAL_TERMS:
+   "sent it back" → return, "keeps getting rejected" → declined, "hacked" → unauthorized,
+   suspicious, compromised). They go to the lexical arm (Query.expansions) and, in brackets after
+   the question, to the dense arm: MiniLM puts "my card keeps getting rejected" nearer a gift-card
+   balance article than "Why was my card declined?". The coverage features see the caller's own
+   words only. Written from general contact-center vocabulary, then checked on the five dev help
+   centers (recall@1 0.790 → 0.798 pooled, none lower; see RetrievalConfig).
 """
 
 from __future__ import annotations
@@ -117,6 +124,50 @@ LEXICAL_VARIANTS: dict[str, tuple[str, ...]] = {
     "esim": ("e-sim",),
 }
 
+# Everyday phrasings → the words help centers write for the same thing. Written from general
+# contact-center vocabulary (retail, SaaS, telecom, banking), not from any eval row. They only add
+# terms to the lexical arm (Query.expansions): a word the namespace never uses is dropped there, and
+# the coverage features and the dense arm see the caller's own words only.
+COLLOQUIAL_TERMS: list[tuple[str, tuple[str, ...]]] = [
+    (r"\b(?:send|sending|sent|ship|shipping|mail|mailing|take|taking)\b(?: \w+){0,3} back\b", ("return",)),
+    (r"\bmoney back\b|\breimburs", ("refund",)),
+    (r"\b(?:rejected|rejecting|bounced|bouncing|denied|won'?t go through|wo not go through|"
+     r"didn'?t go through|did not go through|not going through|doesn'?t go through|does not go through)\b",
+     ("declined",)),
+    (r"\b(?:hacked|hack|hacker|hackers|broke into|got into my|someone logged into|somebody logged into)\b",
+     ("unauthorized", "suspicious", "compromised")),
+    (r"\b(?:smashed|shattered|cracked|busted|dented|snapped|chipped)\b", ("damaged",)),
+    (r"\bwhere(?:'s| is| are)\b(?: \w+){0,2} (?:package|parcel|order|delivery|shipment|stuff)\b", ("track",)),
+    (r"\b(?:charged|billed) (?:me )?(?:twice|two times|double)\b|\bdouble[\s-](?:charged|billed)\b",
+     ("duplicate",)),
+    (r"\b(?:pay|paying) (?:it |for it |this )?(?:over time|monthly|in (?:parts|chunks|pieces))\b|"
+     r"\bspread (?:out )?(?:the )?(?:cost|payments?)\b|\bsplit (?:it|the cost|the payment|the bill) "
+     r"(?:up )?(?:into|over) (?:\w+ )?(?:payments|months|installments)\b",
+     ("installments", "financing")),
+    (r"\blocked out\b|\b(?:can'?t|cannot|can not|unable to) (?:log|sign|get) (?:in|into|on)\b|"
+     r"\bwon'?t let me (?:log|sign) in\b", ("login", "locked")),
+    (r"\b(?:forgot|forgotten|don'?t remember|can'?t remember) (?:my |the )?password\b", ("reset",)),
+    (r"\bunsubscribe\b|\bstop (?:sending|getting|receiving)\b|\b(?:too many|so many) (?:emails|texts|notifications)\b",
+     ("unsubscribe", "preferences")),
+    (r"\b(?:promo|discount|coupon|voucher) codes?\b", ("promo", "coupon", "discount")),
+    (r"\b(?:never|didn'?t|did not|hasn'?t|has not|haven'?t|have not) (?:arrived|arrive|showed up|show up|came|come)\b|"
+     r"\bnever got (?:it|my|the)\b", ("missing", "lost")),
+    (r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) fit\b|\bwrong size\b|\b(?:too (?:small|big|tight)|a size (?:smaller|bigger|up|down))\b",
+     ("exchange", "size")),
+    (r"\b(?:lower price|better price|price (?:dropped|went down)|on sale (?:now|the next))\b", ("price",)),
+    (r"\b(?:new address|change (?:my |the )?address)\b", ("address",)),
+    (r"\b(?:don'?t|do not) recogni[sz]e\b|\bnever (?:made|bought|ordered|authori[sz]ed)\b",
+     ("unrecognized", "unauthorized")),
+    (r"\b(?:verification|security|login|one[\s-]time) codes?\b|\bcode (?:by|in a|over) text\b", ("verification", "two-factor")),
+    (r"\b(?:keeps? spinning|loading forever|won'?t load|doesn'?t load|takes forever|so slow|really slow|laggy|lagging)\b",
+     ("slow", "loading")),
+    (r"\b(?:crashes|crashing|crashed|freezes|freezing|froze|frozen)\b", ("crash",)),
+    (r"\b(?:delete|close|shut down|get rid of) (?:my |our |the )?account\b", ("close", "delete")),
+    (r"\b(?:on hold|a hold|pending)\b", ("pending", "authorization")),
+    (r"\b(?:points|perks|loyalty|member(?:ship)? (?:thing|program|card))\b", ("rewards", "loyalty")),
+]
+_COLLOQUIAL = [(re.compile(p), terms) for p, terms in COLLOQUIAL_TERMS]
+
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 
 
@@ -125,6 +176,7 @@ class Query:
     raw: str
     text: str  # normalised text for the dense arm
     terms: tuple[str, ...]  # content words for the lexical arm (OR-ed)
+    expansions: tuple[str, ...] = ()  # help-center words for the caller's everyday phrasing (lexical arm only)
 
     @property
     def tsquery(self) -> str:
@@ -170,6 +222,20 @@ def lexical_terms(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_query(raw: str) -> Query:
+def colloquial_terms(text: str, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The help-center words for everyday phrasings in `text` (COLLOQUIAL_TERMS), minus `exclude`."""
+    out: list[str] = []
+    t = text.lower()
+    for rx, terms in _COLLOQUIAL:
+        if rx.search(t):
+            out += [w for w in terms if w not in out and w not in exclude]
+    return tuple(out)
+
+
+def build_query(raw: str, *, colloquial: bool = True) -> Query:
     text = normalize(raw)
-    return Query(raw=raw, text=text, terms=lexical_terms(text))
+    terms = lexical_terms(text)
+    expansions = colloquial_terms(text, terms) if colloquial else ()
+    if expansions:  # the dense arm reads them too: "keeps getting rejected (declined)"
+        text = f"{text} ({' '.join(expansions)})"
+    return Query(raw=raw, text=text, terms=terms, expansions=expansions)
