@@ -77,6 +77,9 @@ def test_everyday_phrasings_add_the_help_centers_words(said, words):
     "attachment too large error",
     "deleted by accident can i bring it back",  # restoring, not returning
     "how do i change my password",
+    "i've been on hold for forty minutes",  # the caller's wait, not a card hold
+    "my card is frozen, how do i unfreeze it",  # not a crash
+    "where is the security code on my card",  # the card's CVV, not a login code
 ])
 def test_ordinary_questions_get_no_expansion(said):
     assert build_query(said).expansions == ()
