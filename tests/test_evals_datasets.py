@@ -18,6 +18,7 @@ PAIRS = [
     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"), ("evals/dev5/decisions.jsonl", "helpcenter/orbit"),
     ("evals/dev6/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"), ("evals/dev7/decisions.jsonl", "helpcenter/tidewell"),
+    ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"), ("evals/dev8/decisions.jsonl", "helpcenter/brightwater"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -39,7 +40,8 @@ def test_every_expected_article_exists(evals, helpcenter):
 
 @pytest.mark.parametrize(("evals", "helpcenter"), [("evals/dev4/retrieval.jsonl", "helpcenter/mercato"),
                                                     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"),
-                                                    ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell")])
+                                                    ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"),
+                                                    ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater")])
 def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
     rows = load_eval(ROOT / evals)
     ids = _ids(ROOT / helpcenter)

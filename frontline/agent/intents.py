@@ -37,6 +37,13 @@ _CONTRACTIONS = {
 }
 
 
+def _split_anywhere(word: str) -> tuple[re.Pattern[str], str]:
+    """A repair joining `word` (or its plural) when speech-to-text split it between any letters;
+    an s may be heard as z ("rep rezen tative")."""
+    letters = [r"[sz]" if c == "s" else c for c in word]
+    return re.compile(r"\b" + " ?".join(letters) + r"(s?)\b"), word + r"\1"
+
+
 # Phone-STT mis-hearings: first the knowledge base's table (frontline.knowledge.query.fix_asr: product
 # words split or respelled, "in voices", "re fund", "to factor", "a p i"), then the words the
 # must-refuse / adversarial / caller rules hinge on (seen in `frontline eval hear` transcripts of the
@@ -48,8 +55,8 @@ _ASR_REPAIRS = (
     (re.compile(r"\bre funding\b"), "refunding"),
     (re.compile(r"\bin struction(s?)\b"), r"instruction\1"),
     (re.compile(r"\ba mex\b"), "amex"),
-    (re.compile(r"\b(?:rep resent|represent) a tive(s?)\b"), r"representative\1"),
-    (re.compile(r"\bopera tors?\b"), "operator"), (re.compile(r"\bsuper visors?\b"), "supervisor"),
+    # the words for a person, split anywhere ("rep resent a tive", "repre senta tive", "a gent", "super visor")
+    *(_split_anywhere(w) for w in ("representative", "operator", "supervisor", "agent")),
     (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
     (re.compile(r"\bgood will\b"), "goodwill"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
@@ -216,7 +223,7 @@ _INQUIRY = re.compile(
     r"walk me through|is my|are my|should i|am i|how long|how many|how much|"
     r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
     r"if (?:we|i|you|a|an|my|our|the|something|someone|somebody|it|this|that|they)\b.*\b(?:what happens|"
-    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|who (?:is|s) (?:responsible|liable)|"
+    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|is (?:it|that|this|there)|are (?:they|there)|would (?:it|that)|who (?:is|s) (?:responsible|liable)|"
     r"who (?:pays|covers|will pay))|i am not sure (?:if|whether))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
@@ -229,6 +236,9 @@ _DEMAND = re.compile(
     # polite requests dressed as questions: "is there any way you could just waive it", "would it be possible to..."
     r"is there (?:any )?(?:way|chance) (?:you|i|we) (?:could|can|might)|would it be possible (?:to|for you)|"
     r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix)|"
+    # asking past the rules: "... even if that is not how it works", "make an exception"
+    r"even if (?:that|it|this) is not (?:how (?:it|this|that) works|(?:the |your )?(?:policy|rule|rules)|allowed|"
+    r"standard|normal)|make an exception|i know (?:it is|that is|this is) (?:not|against) (?:the |your )?(?:policy|rules?)|"
     # bargaining phrased as a question: "what is the best deal you can offer so we do not cancel"
     r"(?:deal|discount|offer|price|rate|credit)s? (?:that )?you (?:can|could|will|would) (?:offer|give|do|make)|"
     r"(?:deal|discount|offer|price|rate|credit)s? (?:can|could|will|would) you (?:offer|give|do|make)|"
@@ -326,6 +336,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:i|we) (?:never|did not) (?:file|filed|make|made|book|booked|order|ordered|open|opened|"
                   r"request|requested|authori[sz]e|authori[sz]ed)\b.*\b(?:someone|somebody|they|a name)\b",
                   r"\b(?:under|in) a name (?:i|we) (?:have never|never|do not)\b",
+                  # someone posing as the caller ("someone called you pretending to be me and moved my service")
+                  r"\b(?:pretend\w* to be|pos(?:ing|ed) as|impersonat\w*) (?:me|us|my (?:\w+ )?self|the account holder)\b",
                   r"\b(?:orders?|purchases?|pickups?|bookings?|reservations?) (?:\w+ ){0,8}(?:that |which )?(?:i|we) "
                   r"(?:did not|never) (?:make|made|place|placed|book|booked)\b",
                   r"\b(?:lock|freeze|block) (?:my|our) (?:account|card|login|profile)\b",
@@ -367,14 +379,17 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:my|our|the) (?:\w+ ){0,3}(?:bill|bills|cost|costs|damage|repairs?|expenses?|fees?)|"
                   r"(?:i|we) deserve (?:something|some|a|an|compensation|credit|money|better)|"
                   r"(?:give|offer|send|get) (?:me|us) (?:a |an |some )?(?:\w+ )?vouchers?|vouchers? for (?:my|our|the) "
-                  r"(?:trouble|inconvenience|wait|time|delay))\b"),
+                  r"(?:trouble|inconvenience|wait|time|delay)|"
+                  # "who is writing me the check", "cut us a check for the repairs"
+                  r"(?:writ(?:e|es|ing)|cut(?:s|ting)?) (?:me|us) (?:a |the |my |our )?(?:check|cheque))\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\b(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)\b",
                    r"\bpay(?:ing)? (?:me|us) (?:back|for)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
                    r"\bwho is (?:going to )?pay(?:ing)? (?:me|us)\b",
                    r"\bexpect you to\b",
                    r"\bwhat is (?:the|my|our) compensation\b", r"\bhow much (?:compensation|credit) (?:do|will|can|should) (?:i|we)\b",
-                   r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed)\b"),
+                   r"\b(?:writ(?:e|es|ing)|cut(?:s|ting)?) (?:me|us) (?:a |the |my |our )?(?:check|cheque)\b",
+                   r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed|flooded|spoiled|fried)\b"),
     ),
     _Category(
         "chargeback",
@@ -388,8 +403,12 @@ CATEGORIES: tuple[_Category, ...] = (
                   # deciding a dispute for either side is staff's call
                   r"\b(?:accept|approve|decide|rule on|settle|overturn|drop|withdraw|close out) (?:the |this |that |my |our |"
                   r"their |his |her )?(?:customer s |buyer s |client s )?(?:dispute|chargeback)s?\b",
-                  r"\bdisput\w* (?:it|this|that|the \w+)? ?(?:with|through) (?:my |our |the )?(?:amex|american express|visa|"
-                  r"mastercard|master card|discover|paypal|credit card|card company|bank)\b"),
+                  r"\bdisput\w* (?:\w+ ){0,4}(?:with|through) (?:my |our |the )?"
+                  r"(?:amex|american express|visa|mastercard|master card|discover|paypal|credit card|card company|bank)\b",
+                  # the bank taking a payment back: "they are clawing it back", "the bank pulled the payment back"
+                  r"\b(?:bank|card company|card issuer)\b (?:\w+ ){0,3}(?:clawing|clawed|claw|pulling|pulled|taking|took) "
+                  r"(?:it|the (?:payment|money|withdrawal|charge)|that) back\b",
+                  r"\bclaw(?:ing|ed|s)? (?:it|the (?:payment|money|withdrawal|charge)|that) back\b"),
         # ... unless it is the caller's customer who filed it and the caller only asks what happens
         exempt=_rx(r"\b(?:a|the|my|our|one of (?:my|our)) (?:customer|buyer|client|shopper|cardholder)s? "
                    r"(?:\w+ )?(?:filed|opened|raised|started|did|issued|initiated|made|put in)\b(?:.*\bcharge ?backs?\b)?"
@@ -432,7 +451,14 @@ CATEGORIES: tuple[_Category, ...] = (
     ),
     _Category(
         "refund_beyond_policy",
-        topic=_rx(r"\brefund\w*\b", r"\bmoney back\b", r"\bpro ?rat\w* refund\b"),
+        topic=_rx(r"\brefund\w*\b", r"\bmoney back\b", r"\bpro ?rat\w* refund\b",
+                  # money the company holds, asked back ("give me my deposit back early")
+                  r"\b(?:give|send|pay|return|want|need) (?:me |us )?(?:my|our|the) (?:\w+ ){0,2}(?:deposit|overpayment|"
+                  r"credit balance|credit|balance|payment|fee)s? back\b",
+                  # ... or in a form the policy does not give ("sent back as a check instead of a credit")
+                  r"\b(?:sent|send|mail(?:ed)?|paid|pay|given|give|issued?|cut|back|to (?:me|us))(?: back)?(?: to (?:me|us))? "
+                  r"as (?:a |an )?(?:check|cheque|cash)\b",
+                  r"\b(?:check|cheque|cash) (?:instead of|rather than) (?:a |an |the )?(?:\w+ )?credit\b"),
         exempt=_rx(r"\b(?:customer|buyer|client|shopper|purchaser)s?\b.*\b(?:money back|refund\w*)\b",
                    r"\b(?:not|no|do not want|did not want) (?:a |my |the |any )?(?:refund|money back)\b",
                    r"^(?:my |the )?refunds? (?:status|timing|timeline|time|policy|process|tracking|tracker|progress)$",
@@ -662,6 +688,11 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"partner|neighbou?r|friend)s?\b",
         rf"\b{_REVEAL}\b.*\b(?:my|our) {_OTHER_PERSON} s (?:\w+ ){{0,3}}{_THEIR_THING}\b",
         rf"\b(?:which|what) (?:room|address|seat|flight|table|ward|bed|floor)\b.*\b(?:my|our) {_OTHER_PERSON}\b",
+        # what a third party uses, pays or owes ("how much electricity does my neighbor at 42 elm street use")
+        rf"\b(?:how much|what) (?:\w+ ){{0,3}}(?:does|did|do|is) (?:my|our|the) {_OTHER_PERSON}\b(?: \w+){{0,6}} (?:use|uses|using|"
+        r"pay|pays|paying|owe|owes|owing|spend|spends|spending|consume|consumes|bill|billed)\b",
+        rf"\b(?:my|our|the) {_OTHER_PERSON} ?s (?:\w+ )?(?:usage|consumption|balance|payment history|meter readings?|"
+        r"bills?|account balance)\b",
         rf"\b{_REVEAL}\b.*\bthe (?:patient|customer|caller|person|guest|passenger|client|user|member|account holder)s? "
         rf"(?:who|that|before|after|ahead|in front)\b",
         r"\b(?:last|previous|other|next) caller s?\b",
@@ -744,6 +775,13 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:call|calling) (?:me|him|her|them|my \w+|your \w+) (?:a |an |some )?(?:bad|swear|curse|dirty|rude|nasty|"
         r"offensive) (?:word|words|name|names)\b",
         r"\b(?:swear|curse|cuss) at (?:me|him|her|them|my \w+)\b", r"\b(?:insult|roast) (?:me|him|her|them|my \w+|your \w+)\b",
+        # "call me a worthless idiot", "write me a nasty insult about your ceo"
+        r"\bcall (?:me|him|her|them|my \w+|your \w+) (?:a |an )?(?:\w+ )?(?:idiot|moron|loser|fool|jerk|stupid|dumb\w*|"
+        r"worthless|useless|pathetic|imbecile|clown|bad names?|names)\b",
+        r"\b(?:write|tell|give|say|make|come up with|compose) (?:me )?(?:a |an |some )?(?:\w+ ){0,2}(?:insults?|slurs?)\b",
+        r"\binsult(?:s|ing)? (?:about|for|to|at|toward|towards)\b",
+        r"\b(?:nasty|mean|rude|offensive|racist|sexist|vulgar|insulting|hateful) (?:\w+ )?(?:things?|stuff|words?|"
+        r"names?|comments?|jokes?|remarks?|message|poem|song|review) (?:about|to|at)\b",
     )),
 )
 
