@@ -7,7 +7,7 @@ import json
 import pytest
 
 from frontline.evals.dataset import EvalFileError, load_eval
-from frontline.knowledge.query import build_query, fix_asr, normalize
+from frontline.knowledge.query import build_query, choose_joins, fix_asr, normalize, split_word_candidates
 
 
 @pytest.mark.parametrize("said, want", [
@@ -83,6 +83,34 @@ def test_everyday_phrasings_add_the_help_centers_words(said, words):
 ])
 def test_ordinary_questions_get_no_expansion(said):
     assert build_query(said).expansions == ()
+
+
+def test_split_word_candidates_are_runs_of_plain_words():
+    c = split_word_candidates("so when do i get my de posit back, on line")
+    assert c[("de", "posit")] == "deposit" and c[("on", "line")] == "online"
+    assert ("back", "on") not in c  # the comma breaks the run
+    assert not any("m" in run for run in split_word_candidates("i'm on the default plan"))  # "i'm" is one word
+    assert ("re", "con", "nect") in split_word_candidates("re con nect my power")
+    assert ("a", "b") not in split_word_candidates("a b")  # under five letters
+
+
+def test_joins_follow_the_help_centers_vocabulary():
+    ndoc = {"deposit": 12, "online": 30, "line": 10, "away": 2, "way": 30, "below": 15, "low": 10,
+            "form": 40, "brightwater": 120, "bit": 1, "connect": 8, "reconnect": 6}.get
+    stop = {"de", "a", "on", "for", "me", "be", "re"}.__contains__
+
+    def joins(text):
+        return choose_joins(split_word_candidates(text), lambda w: ndoc(w, 0), stop, max_ndoc=100)
+
+    assert joins("my de posit back") == {("de", "posit"): "deposit"}
+    assert joins("pay on line") == {("on", "line"): "online"}  # 30 >= 2 x 10
+    assert joins("is there a way") == {}  # "way" is the commoner word
+    assert joins("the fee will be low") == {}  # 15 < 2 x 10
+    assert joins("what it means for me") == {}  # stop words only ("forme" stems like "form")
+    assert joins("is bright water down") == {}  # the company's name is in nearly every chunk
+    assert joins("re con nect my power")[("re", "con", "nect")] == "reconnect"
+    q = build_query("when do i get my de posit back", joins={("de", "posit"): "deposit"})
+    assert "deposit" in q.text.split() and "deposit" in q.terms and "posit" not in q.terms
 
 
 def test_only_fillers_falls_back_to_the_raw_text():

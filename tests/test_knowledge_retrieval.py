@@ -150,6 +150,22 @@ async def test_everyday_phrasings_reach_the_help_centers_words(acme, kestrel):
         assert full.mrr >= plain.mrr
 
 
+async def test_words_split_by_speech_to_text_are_joined_as_the_help_center_spells_them(acme):
+    """"ex port" is one word in the help center ('export'): joined, it decides the question; the
+    company's own name and stop words are never joined; the dev set loses nothing."""
+    hits = await acme.search("how do i ex port everything", k=5)
+    assert acme.last_trace.extra["joined"] == ["export"] and "export" in acme.last_trace.query.terms
+    assert hits[0].article_id == "PRIV_export_data"
+    plain = acme.with_config(join_split_words=False)
+    assert (await plain.search("how do i ex port everything", k=5))[0].article_id != "PRIV_export_data"
+    for said in ("is ac me down", "the page is not working for me"):
+        await acme.search(said, k=5)
+        assert "joined" not in acme.last_trace.extra
+    rows = load_eval(DEV)
+    full, without = await evaluate_retrieval(acme, rows), await evaluate_retrieval(plain, rows)
+    assert full.recall_at_1 >= without.recall_at_1 and full.recall_at_5 >= without.recall_at_5
+
+
 async def test_retrieval_bench_reports_every_stage_and_cleans_up(db):
     """`frontline bench retrieval` on a small synthetic namespace: every stage timed, the namespace dropped."""
     from frontline.knowledge.bench import bench_retrieval
@@ -159,6 +175,7 @@ async def test_retrieval_bench_reports_every_stage_and_cleans_up(db):
     assert out["chunks"] == 120 and out["queries"] == 12
     assert 0 < out["latency_ms"]["p50"] <= out["latency_ms"]["p95"]
     assert all(out["stages_p50_ms"][s] > 0 for s in ("embed", "lexical", "dense", "coverage"))
+    assert out["stages_p50_ms"]["joins"] >= 0
     async with db.pool.connection() as conn:
         left = await (await conn.execute("SELECT count(*) FROM kb_chunks WHERE namespace LIKE 'bench-%'")).fetchone()
     assert left[0] == 0

@@ -221,11 +221,11 @@ def bench_retrieval_cmd(
 
     res = _run(go)
     table = Table(title=f"retrieval latency, {res.chunks} chunks / {res.articles} articles, {res.queries} queries")
-    for col in ("p50 ms", "p95 ms", "mean ms", "embed p50", "lexical p50", "dense p50", "coverage p50", "build s"):
+    for col in ("p50 ms", "p95 ms", "mean ms", "embed p50", "lexical p50", "dense p50", "coverage p50", "joins p50", "build s"):
         table.add_column(col, justify="right")
     table.add_row(f"{res.p50_ms:.1f}", f"{res.p95_ms:.1f}", f"{res.mean_ms:.1f}", f"{res.embed_p50_ms:.1f}",
                   f"{res.lexical_p50_ms:.1f}", f"{res.dense_p50_ms:.1f}", f"{res.coverage_p50_ms:.1f}",
-                  f"{res.build_s:.0f}")
+                  f"{res.joins_p50_ms:.1f}", f"{res.build_s:.0f}")
     console.print(table)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

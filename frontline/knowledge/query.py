@@ -22,11 +22,18 @@ help-center search assumes none of that. So:
    balance article than "Why was my card declined?". The coverage features see the caller's own
    words only. Written from general contact-center vocabulary, then checked on the five dev help
    centers (recall@1 0.790 → 0.798 pooled, none lower; see RetrievalConfig).
+4. Words the recogniser split ("de posit", "in stall ation", "a bandon") are joined when the help
+   center spells them as one word: `split_word_candidates` lists runs of 2-3 plain words and
+   `choose_joins` keeps those whose joined word the namespace indexes at least twice as often as
+   any piece (retrieval.py looks the counts up in the namespace's lexeme statistics). No table to
+   keep: each help center's own vocabulary decides, so "a count" becomes account and "for me"
+   or "a way" stay as they are.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # (pattern, replacement): whole-word, case-insensitive, applied in order on the lowercased text.
@@ -233,8 +240,58 @@ def colloquial_terms(text: str, exclude: tuple[str, ...] = ()) -> tuple[str, ...
     return tuple(out)
 
 
-def build_query(raw: str, *, colloquial: bool = True) -> Query:
+_ALPHA_RE = re.compile(r"[a-z]+")
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[^a-z0-9\s]+")  # "i'm" is one token, never "m"
+
+
+def split_word_candidates(text: str, max_parts: int = 3) -> dict[tuple[str, ...], str]:
+    """Runs of 2-3 adjacent plain words in `text` that would spell one word joined ("de posit",
+    "on line", "re con nect"), mapped to that word (5+ letters). Whether a run really is one word
+    split by speech-to-text depends on the help center's vocabulary: see `choose_joins`."""
+    words = _TOKEN_RE.findall(text.lower())  # punctuation and digits break a run
+    out: dict[tuple[str, ...], str] = {}
+    for i in range(len(words)):
+        for n in range(2, max_parts + 1):
+            run = tuple(words[i:i + n])
+            if len(run) < n or not all(_ALPHA_RE.fullmatch(w) for w in run):
+                break
+            joined = "".join(run)
+            if len(joined) >= 5:
+                out[run] = joined
+    return out
+
+
+def choose_joins(candidates: dict[tuple[str, ...], str], ndoc: Callable[[str], int],
+                 is_stop_word: Callable[[str], bool], max_ndoc: float, min_ratio: float = 2.0,
+                 ) -> dict[tuple[str, ...], str]:
+    """The runs to join: the joined word is in the help center (`ndoc`: how many chunks contain
+    a word, 0 for stop words and unknown words) and at least `min_ratio` times as common there as
+    any of its pieces ("de posit" → deposit, "a count" → account; not "a way" → away, where "way"
+    is the commoner word, nor "be low" → below next to a help center's many "low"s). Never a run
+    of stop words only ("for me" stems like "form"), nor a word in more than `max_ndoc` chunks (the
+    company's own name, "or bit": it tells the articles apart no better than nothing).
+    `join_words` writes the longest runs first, so "re con nect" becomes reconnect."""
+    chosen: dict[tuple[str, ...], str] = {}
+    for run, joined in sorted(candidates.items(), key=lambda kv: -len(kv[0])):
+        if all(is_stop_word(w) for w in run):
+            continue
+        n = ndoc(joined)
+        if 2 <= n <= max_ndoc and n >= min_ratio * max(ndoc(w) for w in run):
+            chosen[run] = joined
+    return chosen
+
+
+def join_words(text: str, joins: dict[tuple[str, ...], str]) -> str:
+    """`text` with each chosen run written as one word (longest runs first)."""
+    for run in sorted(joins, key=len, reverse=True):
+        text = re.sub(r"\b" + r"\s+".join(map(re.escape, run)) + r"\b", joins[run], text)
+    return text
+
+
+def build_query(raw: str, *, colloquial: bool = True, joins: dict[tuple[str, ...], str] | None = None) -> Query:
     text = normalize(raw)
+    if joins:  # words the recogniser split in two, as the help center spells them
+        text = join_words(text, joins)
     terms = lexical_terms(text)
     expansions = colloquial_terms(text, terms) if colloquial else ()
     if expansions:  # the dense arm reads them too: "keeps getting rejected (declined)"

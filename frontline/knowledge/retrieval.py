@@ -48,7 +48,7 @@ from psycopg import sql
 
 from frontline.knowledge.embeddings import Embedder, get_embedder
 from frontline.knowledge.namespaces import NamespaceInfo, check_model, get_namespace
-from frontline.knowledge.query import Query, build_query
+from frontline.knowledge.query import Query, build_query, choose_joins, split_word_candidates
 from frontline.knowledge.types import Hit
 from frontline.storage.db import Database
 
@@ -117,6 +117,13 @@ class RetrievalConfig:
     batch of 17 telecom, software and banking patterns ("zero bars", "no internet", "send money")
     changed the expansions of 31 questions and recall@1 of four (2 up, 2 down): not kept, as
     callers there mostly say the help center's own word already.
+    Split words (join_split_words, query.choose_joins): "de posit" → deposit when the namespace
+    indexes the joined word at least join_min_ratio times as often as either piece, and in at most
+    join_max_df of its chunks (not the company's own name, "or bit" → Orbit: that join moved three
+    Orbit questions down and two up). 28 of the 1,541 questions of the six dev help centers get a
+    join; recall@1 rises on four (Mercato 0.800 → 0.808, Brightwater 0.783 → 0.792), falls on
+    none; through the policy 14 more questions are answered, none wrongly (the joined word is no
+    longer a word the help center lacks). One SQL round trip for words not seen before, p50 0.7 ms.
     Tried and dropped: a learned linear reranker over the fused top 10 (RRF score, dense rank
     score, lexical score, title overlap, the article's share of missing query words), fitted on
     four companies and scored on the fifth: pooled recall@1 0.772-0.796 against 0.790 for RRF
@@ -147,6 +154,11 @@ class RetrievalConfig:
     lexical_scoring: Literal["idf", "rank_cd"] = "idf"
     # add the help center's words for everyday phrasings to both arms (query.COLLOQUIAL_TERMS)
     colloquial: bool = True
+    # join words speech-to-text split ("de posit") when the help center spells them as one word
+    # that is join_min_ratio times as common there as each piece (query.choose_joins)
+    join_split_words: bool = True
+    join_min_ratio: float = 2.0
+    join_max_df: float = 0.25
     arms: Arms = "hybrid"
 
 
@@ -193,6 +205,7 @@ class SearchTrace:
     lexical_ms: float = 0.0
     dense_ms: float = 0.0
     coverage_ms: float = 0.0
+    joins_ms: float = 0.0
     total_ms: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -357,6 +370,27 @@ class KnowledgeBase:
             rows += st.ndoc[lx]
         return out
 
+    async def _split_word_joins(self, text: str, namespace: str) -> dict[tuple[str, ...], str]:
+        """Words the recogniser split ("de posit", "on line a count") that this help center spells
+        as one word (query.choose_joins decides from the namespace's lexeme counts)."""
+        candidates = split_word_candidates(text)
+        if not candidates:
+            return {}
+        words = tuple(dict.fromkeys([w for run in candidates for w in run] + list(candidates.values())))
+        async with self.db.pool.connection() as conn:
+            cfgs = await self._configs(conn, namespace)
+            st = await self._lexeme_stats(conn, namespace)
+            await self._stems(conn, cfgs, words)  # fills the memo for the lookups below
+
+        def ndoc(word: str) -> int:
+            return max((st.ndoc.get(lx, 0) for c in cfgs for lx in self._stem_cache.get((c, word), ())), default=0)
+
+        def is_stop_word(word: str) -> bool:  # the text-search configs index nothing for it
+            return not any(self._stem_cache.get((c, word)) for c in cfgs)
+
+        return choose_joins(candidates, ndoc, is_stop_word, max_ndoc=self.config.join_max_df * st.n,
+                            min_ratio=self.config.join_min_ratio)
+
     async def lexical(self, query: Query, namespace: str, limit: int) -> list[ArmHit]:
         cfg = self.config
         words = query.terms + query.expansions
@@ -486,8 +520,6 @@ class KnowledgeBase:
             return []
         emb = self.embedder
         check_model(info, emb.name, emb.dim)
-        q = build_query(query, colloquial=self.config.colloquial)
-        trace.query = q
         cfg = self.config
 
         async def timed(coro, name: str):
@@ -495,6 +527,14 @@ class KnowledgeBase:
             out = await coro
             setattr(trace, name, (time.perf_counter() - t) * 1000)
             return out
+
+        q = build_query(query, colloquial=cfg.colloquial)
+        if cfg.join_split_words:
+            joins = await timed(self._split_word_joins(q.text, ns), "joins_ms")
+            if joins:
+                q = build_query(query, colloquial=cfg.colloquial, joins=joins)
+                trace.extra["joined"] = sorted(joins.values())
+        trace.query = q
 
         lex_task = None
         if cfg.arms in ("hybrid", "lexical"):
