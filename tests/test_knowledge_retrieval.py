@@ -166,6 +166,22 @@ async def test_words_split_by_speech_to_text_are_joined_as_the_help_center_spell
     assert full.recall_at_1 >= without.recall_at_1 and full.recall_at_5 >= without.recall_at_5
 
 
+async def test_the_stem_memo_stays_bounded(acme, monkeypatch):
+    """Every search stems its words and the runs it might join; the memo keeps the newest entries
+    only, and a search whose words were dropped from it stems them again."""
+    from frontline.knowledge import retrieval
+
+    monkeypatch.setattr(retrieval, "STEM_CACHE_MAX", 40)
+    kb = acme.with_config()
+    kb._stem_cache = {}
+    for said in ("um so yeah I was wondering how do i change the credit card you guys charge every month",
+                 "my whole team keeps getting logged out of the mobile app after the update last night",
+                 "how do i ex port everything"):
+        hits = await kb.search(said, k=5)
+        assert len(kb._stem_cache) <= 40
+    assert hits[0].article_id == "PRIV_export_data" and kb.last_trace.extra["joined"] == ["export"]
+
+
 async def test_retrieval_bench_reports_every_stage_and_cleans_up(db):
     """`frontline bench retrieval` on a small synthetic namespace: every stage timed, the namespace dropped."""
     from frontline.knowledge.bench import bench_retrieval

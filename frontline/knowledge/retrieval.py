@@ -36,6 +36,7 @@ the `Reranker` protocol and is off by default (no cross-encoder ships its weight
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import time
@@ -187,6 +188,7 @@ class ArmHit:
 
 
 STATS_TTL_S = 60.0
+STEM_CACHE_MAX = 50_000  # (text-search config, word) → lexemes memo entries kept per process
 
 
 @dataclass
@@ -329,24 +331,29 @@ class KnowledgeBase:
         finally:
             self._refreshing.pop(namespace, None)
 
-    async def _stems(self, conn, cfgs: list[str], terms: tuple[str, ...]) -> list[str]:
-        """Query words → index lexemes under each text-search config (memoised per process)."""
-        missing = [(c, t) for c in cfgs for t in terms if (c, t) not in self._stem_cache]
+    async def _stem_map(self, conn, cfgs: list[str], words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """Each word → its index lexemes under the namespace's text-search configs (none for a stop
+        word). Memoised per process, at most STEM_CACHE_MAX entries (oldest dropped first): callers
+        say an open-ended set of words, and the split-word check stems every run it joins."""
+        cache = self._stem_cache
+        missing = [(c, w) for c in cfgs for w in words if (c, w) not in cache]
         if missing:
             rows = await (await conn.execute(
                 "SELECT c, w, tsvector_to_array(to_tsvector(c::regconfig, w))"
                 " FROM unnest(%s::text[], %s::text[]) AS x(c, w)",
-                ([c for c, _ in missing], [t for _, t in missing]))).fetchall()
+                ([c for c, _ in missing], [w for _, w in missing]))).fetchall()
             for c, w, lexes in rows:
                 compound = [x for x in lexes if "-" in x]
-                self._stem_cache[(c, w)] = tuple(compound or lexes)  # 'two-factor', not 'two' | 'factor'
-        out: list[str] = []
-        for t in terms:
-            for c in cfgs:
-                for lx in self._stem_cache.get((c, t), ()):
-                    if lx not in out:
-                        out.append(lx)
+                cache[(c, w)] = tuple(compound or lexes)  # 'two-factor', not 'two' | 'factor'
+        out = {w: tuple(dict.fromkeys(lx for c in cfgs for lx in cache.get((c, w), ()))) for w in words}
+        for key in list(itertools.islice(cache, max(0, len(cache) - STEM_CACHE_MAX))):
+            del cache[key]
         return out
+
+    async def _stems(self, conn, cfgs: list[str], terms: tuple[str, ...]) -> list[str]:
+        """Query words → index lexemes under each text-search config, in order, each once."""
+        stems = await self._stem_map(conn, cfgs, terms)
+        return list(dict.fromkeys(lx for t in terms for lx in stems[t]))
 
     def _filter_terms(self, lexemes: list[str], st: LexemeStats) -> list[str]:
         """The lexemes that select candidates, rarest first: those in at most max_df of the chunks
@@ -380,16 +387,10 @@ class KnowledgeBase:
         async with self.db.pool.connection() as conn:
             cfgs = await self._configs(conn, namespace)
             st = await self._lexeme_stats(conn, namespace)
-            await self._stems(conn, cfgs, words)  # fills the memo for the lookups below
-
-        def ndoc(word: str) -> int:
-            return max((st.ndoc.get(lx, 0) for c in cfgs for lx in self._stem_cache.get((c, word), ())), default=0)
-
-        def is_stop_word(word: str) -> bool:  # the text-search configs index nothing for it
-            return not any(self._stem_cache.get((c, word)) for c in cfgs)
-
-        return choose_joins(candidates, ndoc, is_stop_word, max_ndoc=self.config.join_max_df * st.n,
-                            min_ratio=self.config.join_min_ratio)
+            stems = await self._stem_map(conn, cfgs, words)
+        return choose_joins(candidates, lambda w: max((st.ndoc.get(lx, 0) for lx in stems[w]), default=0),
+                            lambda w: not stems[w],  # the text-search configs index nothing for it
+                            max_ndoc=self.config.join_max_df * st.n, min_ratio=self.config.join_min_ratio)
 
     async def lexical(self, query: Query, namespace: str, limit: int) -> list[ArmHit]:
         cfg = self.config
