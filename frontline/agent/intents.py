@@ -223,7 +223,8 @@ _INQUIRY = re.compile(
     r"walk me through|is my|are my|should i|am i|how long|how many|how much|"
     r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
     r"if (?:we|i|you|a|an|my|our|the|something|someone|somebody|it|this|that|they)\b.*\b(?:what happens|"
-    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|is (?:it|that|this|there)|are (?:they|there)|would (?:it|that)|who (?:is|s) (?:responsible|liable)|"
+    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|is (?:it|that|this|there)|are (?:they|there)|"
+    r"would (?:it|that)|who (?:is|s) (?:responsible|liable)|"
     r"who (?:pays|covers|will pay))|i am not sure (?:if|whether))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
@@ -267,6 +268,10 @@ _HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is ha
                      r"(?:please |just )?stop (?:it|them|him|her)|"
                      r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
                      r"are (?:being|logged|using|changing))\b")
+
+
+# a demand for money in hand, whatever the framing: "who is writing me the check", "cut us a check"
+_WRITE_US_A_CHECK = r"(?:writ(?:e|es|ing)|cut(?:s|ting)?) (?:me|us) (?:a |the |my |our )?(?:check|cheque)"
 
 
 def happening_now(norm: str) -> bool:
@@ -379,16 +384,14 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:my|our|the) (?:\w+ ){0,3}(?:bill|bills|cost|costs|damage|repairs?|expenses?|fees?)|"
                   r"(?:i|we) deserve (?:something|some|a|an|compensation|credit|money|better)|"
                   r"(?:give|offer|send|get) (?:me|us) (?:a |an |some )?(?:\w+ )?vouchers?|vouchers? for (?:my|our|the) "
-                  r"(?:trouble|inconvenience|wait|time|delay)|"
-                  # "who is writing me the check", "cut us a check for the repairs"
-                  r"(?:writ(?:e|es|ing)|cut(?:s|ting)?) (?:me|us) (?:a |the |my |our )?(?:check|cheque))\b"),
+                  rf"(?:trouble|inconvenience|wait|time|delay)|{_WRITE_US_A_CHECK})\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\b(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)\b",
                    r"\bpay(?:ing)? (?:me|us) (?:back|for)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
                    r"\bwho is (?:going to )?pay(?:ing)? (?:me|us)\b",
                    r"\bexpect you to\b",
                    r"\bwhat is (?:the|my|our) compensation\b", r"\bhow much (?:compensation|credit) (?:do|will|can|should) (?:i|we)\b",
-                   r"\b(?:writ(?:e|es|ing)|cut(?:s|ting)?) (?:me|us) (?:a |the |my |our )?(?:check|cheque)\b",
+                   rf"\b{_WRITE_US_A_CHECK}\b",
                    r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed|flooded|spoiled|fried)\b"),
     ),
     _Category(
