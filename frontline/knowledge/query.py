@@ -272,7 +272,7 @@ def choose_joins(candidates: dict[tuple[str, ...], str], ndoc: Callable[[str], i
     company's own name, "or bit": it tells the articles apart no better than nothing).
     `join_words` writes the longest runs first, so "re con nect" becomes reconnect."""
     chosen: dict[tuple[str, ...], str] = {}
-    for run, joined in sorted(candidates.items(), key=lambda kv: -len(kv[0])):
+    for run, joined in candidates.items():
         if all(is_stop_word(w) for w in run):
             continue
         n = ndoc(joined)

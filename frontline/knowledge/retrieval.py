@@ -49,7 +49,7 @@ from psycopg import sql
 
 from frontline.knowledge.embeddings import Embedder, get_embedder
 from frontline.knowledge.namespaces import NamespaceInfo, check_model, get_namespace
-from frontline.knowledge.query import Query, build_query, choose_joins, split_word_candidates
+from frontline.knowledge.query import Query, build_query, choose_joins, normalize, split_word_candidates
 from frontline.knowledge.types import Hit
 from frontline.storage.db import Database
 
@@ -529,12 +529,12 @@ class KnowledgeBase:
             setattr(trace, name, (time.perf_counter() - t) * 1000)
             return out
 
-        q = build_query(query, colloquial=cfg.colloquial)
-        if cfg.join_split_words:
-            joins = await timed(self._split_word_joins(q.text, ns), "joins_ms")
+        joins: dict[tuple[str, ...], str] = {}
+        if cfg.join_split_words:  # looked for in the caller's own words, before any expansion is added
+            joins = await timed(self._split_word_joins(normalize(query), ns), "joins_ms")
             if joins:
-                q = build_query(query, colloquial=cfg.colloquial, joins=joins)
                 trace.extra["joined"] = sorted(joins.values())
+        q = build_query(query, colloquial=cfg.colloquial, joins=joins)
         trace.query = q
 
         lex_task = None
