@@ -19,6 +19,7 @@ PAIRS = [
     ("evals/dev6/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"), ("evals/dev7/decisions.jsonl", "helpcenter/tidewell"),
     ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"), ("evals/dev8/decisions.jsonl", "helpcenter/brightwater"),
+    ("evals/dev9/retrieval.jsonl", "helpcenter/heron"), ("evals/dev9/decisions.jsonl", "helpcenter/heron"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -41,7 +42,8 @@ def test_every_expected_article_exists(evals, helpcenter):
 @pytest.mark.parametrize(("evals", "helpcenter"), [("evals/dev4/retrieval.jsonl", "helpcenter/mercato"),
                                                     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"),
                                                     ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"),
-                                                    ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater")])
+                                                    ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"),
+                                                    ("evals/dev9/retrieval.jsonl", "helpcenter/heron")])
 def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
     rows = load_eval(ROOT / evals)
     ids = _ids(ROOT / helpcenter)
