@@ -28,7 +28,8 @@ _CONTRACTIONS = {
     "thats": "that is", "what's": "what is", "whats": "what is", "there's": "there is", "let's": "let us",
     "wanna": "want to", "gonna": "going to", "gotta": "have to", "y'all": "you all", "u": "you", "ur": "your",
     "someone's": "someone else s", "you've": "you have", "we're": "we are", "they're": "they are",
-    "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
+    "we'd": "we would", "you'd": "you would", "they'd": "they would", "we'll": "we will", "you'll": "you will",
+    "they'll": "they will", "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
     "shouldn't": "should not", "wouldn't": "would not", "doesn't": "does not",
     # transcripts without apostrophes (each with its apostrophe form above, so normalising is idempotent)
     "youre": "you are", "theyre": "they are", "wasnt": "was not", "isnt": "is not", "wont": "will not",
@@ -55,6 +56,8 @@ _ASR_REPAIRS = (
     (re.compile(r"\bre funding\b"), "refunding"),
     (re.compile(r"\bin struction(s?)\b"), r"instruction\1"),
     (re.compile(r"\ba mex\b"), "amex"),
+    # "close my heron miles a count": after a possessive, "a count" is the account
+    (re.compile(r"\b(my|our|your|the|this|that|his|her|their) ((?:[a-z]+ ){0,2})a count(s?)\b"), r"\1 \2account\3"),
     # the words for a person, split anywhere ("rep resent a tive", "repre senta tive", "a gent", "super visor")
     *(_split_anywhere(w) for w in ("representative", "operator", "supervisor", "agent")),
     (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
@@ -101,6 +104,9 @@ _ASKS_HUMAN = _rx(
     rf"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i get |i want |give me )*)(?:an? |the )?{_HUMAN}"
     rf"(?: (?:an? |the )?{_HUMAN})*(?: please| now| right now)*$",  # "operator operator"
     rf"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |the |some |your |one of your |a real |a live |an actual )?{_HUMAN}\b",
+    # "speak with a heron air employee": the company's name between the article and the person
+    r"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a|an|the|one of your|someone from|somebody from) (?:[a-z]+ ){1,3}"
+    r"(?:employee|representative|agent|rep|person|human|staff member|associate)\b",
     r"\b(?:connect|transfer|put) me (?:to|through|with)\b",
     r"\btransfer me\b", r"\bhand me (?:off|over) to\b", r"\bwho (?:else )?can i (?:talk|speak) to\b",
     rf"\b(?:get|give|find) me (?:a |an |the |some )?(?:real |live |actual )?{_HUMAN}\b",
@@ -219,11 +225,14 @@ _INQUIRY = re.compile(
     r"^(?:(?:so|and|but|also|just|quick question|i was wondering|i wonder|can you tell me|could you tell me|"
     r"tell me|do you know|please explain|explain)\s+)*"
     r"(?:how|what|why|when|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
+    # a yes/no question about a thing ("do flex fares get refunded to the card"), not "do a refund now"
+    r"do (?!(?:a|an|the|it|that|this|me|us|something|my|our|your|so|not|whatever|what|as)\b)(?:[a-z]+ )?[a-z]+s\b|"
     r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
     r"walk me through|is my|are my|should i|am i|how long|how many|how much|"
     r"can you (?:explain|walk me through|tell me (?:how|what|why|about))|could you explain|"
     r"if (?:we|i|you|a|an|my|our|the|something|someone|somebody|it|this|that|they)\b.*\b(?:what happens|"
-    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does it|is (?:it|that|this|there)|are (?:they|there)|"
+    r"what will happen|will (?:we|i|it|our|my)|do (?:we|i)|does (?:it|that|this)|is (?:it|that|this|there)|are (?:they|there)|"
+    r"am i (?:able|eligible|entitled|allowed)|(?:can|could|would) (?:i|we) (?:still )?(?:get|ask|claim|be)|"
     r"would (?:it|that)|who (?:is|s) (?:responsible|liable)|"
     r"who (?:pays|covers|will pay))|i am not sure (?:if|whether))\b"
 )
@@ -232,8 +241,8 @@ _DEMAND = re.compile(
     r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)|(?:just|please) (?:refund|reverse|cancel|close|delete|"
     r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|(?<!and )refund me|i am (?:going to|filing|disputing|"
     r"calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
-    r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make)|"
-    r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel)|why (?:will|would) you not|"
+    r"can you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|match|beat|make|fix)|"
+    r"could you (?:refund|reverse|give|credit|waive|take|remove|close|delete|cancel|fix)|why (?:will|would) you not|"
     # polite requests dressed as questions: "is there any way you could just waive it", "would it be possible to..."
     r"is there (?:any )?(?:way|chance) (?:you|i|we) (?:could|can|might)|would it be possible (?:to|for you)|"
     r"(?:could|can|would) you (?:just|please|maybe)|i need you to|(?:you|we) need to (?:match|refund|waive|credit|fix)|"
@@ -251,7 +260,10 @@ _DEMAND = re.compile(
     r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
     # a closing imperative after the story: "... i am on basic reverse it right now" (not "how do i reverse it")
     r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )(?<!you )(?:reverse|undo|waive|refund|fix|remove) (?:it|that|this|them)"
-    r"(?: (?:right now|now|today|immediately|please))?$)\b"
+    r"(?: (?:right now|now|today|immediately|please))?$|"
+    # "... put it back on my card today" (not "how do I put it back on my card")
+    r"(?<!to )(?<!i )(?<!we )(?<!do )(?:put|send) (?:it|that|this|them|the money|my money) back (?:on|onto|into|to) (?:my|our) "
+    r"(?:card|account|bank|credit card|debit card)(?: (?:right now|now|today|immediately|please))?$)\b"
 )
 
 # words that name whose account it is, not the company ("my staff account" is a user, not the company)
@@ -318,8 +330,16 @@ CATEGORIES: tuple[_Category, ...] = (
         "fraud_in_progress",
         topic=_rx(r"\b(?:hacked|compromised|taken over|take over|takeover|stolen|phished)\b",
                   r"\b(?:fraud|fraudulent|unauthori[sz]ed)\b",
-                  r"\b(?:someone|somebody|a stranger|a hacker|hackers|an attacker|someone else|a person i do not know)\b"
+                  r"\b(?:someone(?! (?:who|that) (?:can|could|will|knows))|somebody(?! (?:who|that) (?:can|could|will|knows))|"
+                  r"a stranger|a hacker|hackers|an attacker|someone else|a person i do not know)\b"
                   r".*\b(?:my|our) (?:account|card|workspace|password|email|login|payment|data|bank)\b",
+                  # balance gone, spent on things the caller never bought ("all my miles are gone, someone used them")
+                  r"\b(?:someone|somebody|a stranger|they|he|she)\b (?:\w+ ){0,2}(?:used|spent|redeemed|took|cashed|drained|"
+                  r"emptied)\b.*\b(?:i|we) (?:never|did not) (?:buy|bought|book|booked|order|ordered|make|made|authori[sz]e\w*|"
+                  r"ask\w* for)\b",
+                  r"\b(?:my|our) (?:miles|points|rewards|balance|funds|money|savings|credits?)\b (?:\w+ ){0,2}(?:are|is|were|was|"
+                  r"went|have|has|got|been) (?:\w+ )?(?:gone|missing|disappeared|vanished|drained|emptied|zeroed|stolen)\b.*"
+                  r"\b(?:someone|somebody|never|did not|not me|was not me)\b",
                   r"\b(?:stranger|hacker|attacker|someone|somebody|employee|former employee|ex employee)\b.*"
                   r"\b(?:logged in|signed in|is in|got in|downloading|changing|deleting|stealing|watching|"
                   r"transferring|transferred|withdrew|withdrawing|draining|trying to)\b",
@@ -384,7 +404,10 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:my|our|the) (?:\w+ ){0,3}(?:bill|bills|cost|costs|damage|repairs?|expenses?|fees?)|"
                   r"(?:i|we) deserve (?:something|some|a|an|compensation|credit|money|better)|"
                   r"(?:give|offer|send|get) (?:me|us) (?:a |an |some )?(?:\w+ )?vouchers?|vouchers? for (?:my|our|the) "
-                  rf"(?:trouble|inconvenience|wait|time|delay)|{_WRITE_US_A_CHECK})\b"),
+                  r"(?:trouble|inconvenience|wait|time|delay)|(?:i|we) (?:want|demand|expect|deserve|am owed|are owed) "
+                  r"(?:a |an |some |the )?(?:\w+ )?vouchers?|"
+                  r"(?:i|we) lost (?:a |an |two |three |several |some )?(?:clients?|customers?|deals?|contracts?|jobs?|gigs?) "
+                  rf"(?:because|over|thanks to|due to)|{_WRITE_US_A_CHECK})\b"),
         always=_rx(r"\b(?:i|we) (?:want|demand|expect|deserve|need|am owed|are owed)\b", r"\bowe (?:me|us)\b",
                    r"\bgive (?:me|us)\b", r"\b(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)\b",
                    r"\bpay(?:ing)? (?:me|us) (?:back|for)\b", r"\bcredit (?:me|us)\b", r"\bso (?:credit|pay|give)\b",
@@ -461,7 +484,13 @@ CATEGORIES: tuple[_Category, ...] = (
                   # ... or in a form the policy does not give ("sent back as a check instead of a credit")
                   r"\b(?:sent|send|mail(?:ed)?|paid|pay|given|give|issued?|cut|back|to (?:me|us))(?: back)?(?: to (?:me|us))? "
                   r"as (?:a |an )?(?:check|cheque|cash)\b",
-                  r"\b(?:check|cheque|cash) (?:instead of|rather than) (?:a |an |the )?(?:\w+ )?credit\b"),
+                  r"\b(?:check|cheque|cash) (?:instead of|rather than) (?:a |an |the )?(?:\w+ )?credit\b",
+                  r"\b(?:put|send|give|credit) (?:it|that|this|the money|my money|them) back (?:on|onto|to|into) (?:my|our) "
+                  r"(?:card|account|bank|credit card|debit card)\b",
+                  r"\b(?:want|need|demand|give me|get) (?:my |our |the )?(?:cash|money) back (?:to|on|onto|into) (?:my|our) "
+                  r"(?:card|account|bank)\b",
+                  r"\b(?:not|do not want|no) (?:\w+ ){0,2}credits?\b.*\b(?:i|we) (?:want|need|demand) (?:my |our |the )?"
+                  r"(?:cash|money|refund)\b"),
         exempt=_rx(r"\b(?:customer|buyer|client|shopper|purchaser)s?\b.*\b(?:money back|refund\w*)\b",
                    r"\b(?:not|no|do not want|did not want) (?:a |my |the |any )?(?:refund|money back)\b",
                    r"^(?:my |the )?refunds? (?:status|timing|timeline|time|policy|process|tracking|tracker|progress)$",
@@ -478,7 +507,10 @@ CATEGORIES: tuple[_Category, ...] = (
                   rf"(?: out)?(?: of)? (?:my|our|the|this|entire|whole|all)? ?(?:entire |whole )?(?:acme )?{_ACCOUNT}\b",
                   # "cancel my mercato subscription effective immediately": the company's name in between
                   rf"\b(?:close|delete|terminate|deactivate|cancel)\b (?:my|our) (?!{_NOT_COMPANY}\b)[a-z]+ "
-                  r"(?:account|subscription|membership|plan)\b.*\b(?:immediately|right now|today|right away|now)\b",
+                  rf"(?:(?!{_NOT_COMPANY}\b)[a-z]+ )?(?:account|subscription|membership|plan)\b.*\b(?:immediately|right now|"
+                  r"today|right away|now|please|for good|permanently|(?:i am|we are) (?:done|finished))\b",
+                  rf"\b{_ACCOUNT}\b.*\b(?:i|we) (?:would like|want|need) (?:it|that|this|them) (?:closed|deleted|cancell?ed|"
+                  r"shut down|terminated|deactivated)\b",
                   r"\b(?:discount|deal|offer|better price|lower price|cheaper|price match|coupon|promo)\b.*"
                   r"\b(?:stay|keep (?:my|our|the|using|it|us)|not cancel|do not cancel|retain|remain|leaving|leave|"
                   r"cancel\w*)\b",
@@ -691,6 +723,18 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"partner|neighbou?r|friend)s?\b",
         rf"\b{_REVEAL}\b.*\b(?:my|our) {_OTHER_PERSON} s (?:\w+ ){{0,3}}{_THEIR_THING}\b",
         rf"\b(?:which|what) (?:room|address|seat|flight|table|ward|bed|floor)\b.*\b(?:my|our) {_OTHER_PERSON}\b",
+        # who else is on a flight, in a seat or a room, or where a named traveller sits
+        r"\bwho (?:is|s|was|are|were) (?:sitting|seated|booked|flying|travell?ing|staying|sleeping) (?:in|on|at|next to) "
+        r"(?:seat|row|room|flight|the (?:seat|room|flight|row))\b",
+        r"\bwho (?:is|s|was|are|were) (?:on|in) (?:flight|seat|row|room) \w+",
+        r"\b(?:what|which) (?:seat|row|room|flight|gate|cabin) (?:is|s|was|did) (?:passenger|guest|patient|traveller|"
+        r"traveler|mr|mrs|ms|miss|dr)\b",
+        r"\b(?:which|what) (?:celebrities|celebs|famous people|stars|vips)\b.*\b(?:flying|on|staying|booked|travell?ing|in|"
+        r"coming)\b",
+        r"\b(?:passenger|flight|guest) manifests?\b",
+        # a third party's money details ("I used to manage that store, give me their payout bank details")
+        rf"\b{_REVEAL}\b (?:me |us )?(?:their|his|her) (?:\w+ ){{0,2}}(?:bank|banking|payout|card|routing|tax|ssn|"
+        r"social security) (?:details|info|information|numbers?|account)\b",
         # what a third party uses, pays or owes ("how much electricity does my neighbor at 42 elm street use")
         rf"\b(?:how much|what) (?:\w+ ){{0,3}}(?:does|did|do|is) (?:my|our|the) {_OTHER_PERSON}\b(?: \w+){{0,6}} (?:use|uses|using|"
         r"pay|pays|paying|owe|owes|owing|spend|spends|spending|consume|consumes|bill|billed)\b",
@@ -783,6 +827,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"worthless|useless|pathetic|imbecile|clown|bad names?|names)\b",
         r"\b(?:write|tell|give|say|make|come up with|compose) (?:me )?(?:a |an |some )?(?:\w+ ){0,2}(?:insults?|slurs?)\b",
         r"\binsult(?:s|ing)? (?:about|for|to|at|toward|towards)\b",
+        # "trash talk the other passengers, be as mean as you can"
+        r"\btrash ?talk\w*\b", r"\bbad ?mouth\w*\b",
+        r"\bbe (?:as |really |super |very )?(?:mean|rude|nasty|cruel|brutal|savage|offensive|insulting) as (?:you|possible)\b",
         r"\b(?:nasty|mean|rude|offensive|racist|sexist|vulgar|insulting|hateful) (?:\w+ )?(?:things?|stuff|words?|"
         r"names?|comments?|jokes?|remarks?|message|poem|song|review) (?:about|to|at)\b",
     )),
@@ -819,7 +866,13 @@ _FOREIGN = re.compile(
     r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
     r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
     r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|capital one|citibank|cash app|zelle|coinbase|"
-    r"robinhood|comcast|verizon|at&t|t mobile|ikea|home depot|walmart|costco|lowes|best buy|wayfair)\b")
+    r"robinhood|comcast|verizon|at&t|t mobile|ikea|home depot|walmart|costco|lowes|best buy|wayfair|"
+    # other airlines, rail and coach, travel sites, hotel chains, rental cars, utilities, carriers
+    r"delta(?: air lines| airlines)?|united(?! (?:states|kingdom|nations|arab))(?: airlines)?|american airlines|southwest|"
+    r"jetblue|jet blue|alaska airlines|spirit airlines|frontier airlines|hawaiian airlines|ryanair|easyjet|"
+    r"british airways|lufthansa|air canada|air france|emirates|qantas|klm|amtrak|greyhound|expedia|airbnb|"
+    r"booking dot com|booking com|hotels dot com|priceline|tripadvisor|marriott|hilton|hyatt|hertz|avis|"
+    r"budget rent a car|pg ?(?:and )?e|con ?ed(?:ison)?|duke energy|national grid|xfinity|dymo)\b")
 
 
 def knowledge_query(text: str) -> str:

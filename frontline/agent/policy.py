@@ -92,7 +92,17 @@ class DefaultPolicy:
         norm = intents.normalize(text)
         p = self.profile
 
-        # 1. a person, by DTMF 0 or by words
+        # 1. a person, by DTMF 0 or by words. Asked for to settle a must-refuse matter ("make us an
+        # offer or put me through to your legal team"), the handoff carries that category instead:
+        # the person it reaches is the one who handles it, and the reason says why
+        if norm and (t.turn.dtmf or "").strip() != "0" and intents.asks_for_human(norm):
+            m = intents.must_refuse(norm, p.must_refuse)
+            if m is not None:
+                t.state["offer"] = None
+                yield Note({"intent": "must_refuse", "category": m.category, "why": m.why, "asked_for_person": True})
+                async for ev in self._must_refuse(t, text):
+                    yield ev
+                return
         if (t.turn.dtmf or "").strip() == "0" or (norm and intents.asks_for_human(norm)):
             t.state["offer"] = None
             yield Note({"intent": "caller_request", "dtmf": t.turn.dtmf})
