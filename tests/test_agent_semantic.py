@@ -91,3 +91,16 @@ def test_fraud_asked_how_gets_the_article_unless_it_is_happening_now(arm):
     assert match("billing_dispute").decide(0.2, inquiry=True, happening_now=True) is None
     assert intents.happening_now(intents.normalize("twenty orders with stolen cards are coming in this minute"))
     assert not intents.happening_now(intents.normalize("what should I do if I think someone got into my account"))
+
+
+@pytest.mark.parametrize(("text", "now"), [
+    ("someone is logged into my account right now", True),
+    ("my balance keeps dropping and I didn't make these payments", True),
+    ("a guy has my code and is moving money as we speak", True),
+    ("why is my card being charged right now, over and over", True),
+    # a time word alone does not make a question about service status fraud (evals/dev)
+    ("is there an outage right now", False), ("is the app down at the moment, it keeps loading", False),
+    ("what should I do if I think someone got into my account", False),
+])
+def test_only_fraud_cues_with_time_words_let_a_fraud_guess_through_a_question(text, now):
+    assert intents.fraud_happening_now(intents.normalize(text)) is now

@@ -290,6 +290,21 @@ def happening_now(norm: str) -> bool:
     return bool(_HAPPENING_NOW.search(norm))
 
 
+# something in the turn that is about an intruder or money taken, for the embedding arms, whose
+# "fraud in progress" guess needs more than a time word ("is there an outage right now" is a question)
+_FRAUD_CUE = _rx(r"\b(?:someone|somebody|stranger|hacker\w*|hacked|attacker|fraud\w*|unauthori[sz]ed|stolen|stole|"
+                 r"scam\w*|phish\w*|compromised|impersonat\w*|not me|was not me|never (?:made|bought|booked|ordered)|"
+                 r"did not (?:make|authori[sz]e|buy|book|order)|logged in|signed in|drain\w*|dropping|disappear\w*|"
+                 r"a guy|a man|a woman|they are|he is|she is|my code|passcode|pin|over and over|again and again|"
+                 r"being (?:used|charged|accessed|changed|spent|emptied|withdrawn|transferred|moved)|"
+                 r"(?:charges|transactions|payments|withdrawals|transfers|purchases) (?:i|we) (?:do not|did not|never))\b")
+
+
+def fraud_happening_now(norm: str) -> bool:
+    """In-progress words with a fraud cue: what lets a fraud guess through a question's framing."""
+    return happening_now(norm) and bool(_FRAUD_CUE.search(norm))
+
+
 @dataclass(frozen=True)
 class _Category:
     name: str

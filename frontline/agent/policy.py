@@ -257,7 +257,7 @@ class DefaultPolicy:
         if res.ok and isinstance(res.native, Lookup):
             kb_score = float(res.native.confidence.features.get("top_dense", 0.0))
         decided = (sem.decide(kb_score, inquiry=intents.is_inquiry(intent_text),
-                              happening_now=intents.happening_now(intent_text)) if sem is not None else None)
+                              happening_now=intents.fraud_happening_now(intent_text)) if sem is not None else None)
         if decided is not None:
             async for ev in self._semantic_intent(t, sem, decided, kb_score, text or query):
                 yield ev

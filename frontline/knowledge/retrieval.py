@@ -132,6 +132,12 @@ class RetrievalConfig:
     Brightwater, whose split names are stop words or not words at all). Over the seven dev help
     centers (1,781 questions) 8 more get a join; recall@1 up on two (Tidewell "on line", Heron
     "cred it"), down on none.
+    Tried and dropped (2026-11-24): indexing the articles' front-matter tags, each as a sentence
+    ("Title\ntag") of every chunk in the dense arm and as heading-weight text in the lexical arm.
+    Recall@1 over the seven: Acme 0.840 → 0.821, Kestrel 0.849 → 0.840, Orbit 0.767 → 0.762,
+    Mercato equal, Tidewell 0.710 → 0.714, Brightwater 0.775 → 0.796, Heron 0.762 → 0.792 (pooled
+    +0.2 points): it pays only where the tags were written as callers' phrasings, and a help center
+    we have never seen may have no tags or internal ones.
     Tried and dropped: a learned linear reranker over the fused top 10 (RRF score, dense rank
     score, lexical score, title overlap, the article's share of missing query words), fitted on
     four companies and scored on the fifth: pooled recall@1 0.772-0.796 against 0.790 for RRF
