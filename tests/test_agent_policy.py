@@ -203,6 +203,8 @@ async def test_a_caller_not_heard_again_is_handed_to_a_person_through_the_gate(a
     ("no store credit please, I want my money on my card", "refund_beyond_policy"),
     ("why was I charged for seat selection, send it back to my credit card today", "refund_beyond_policy"),
     ("the class action is coming, good luck", "legal_threat"),
+    # a merchant's own fees on orders refunded to customers, wanted back (evals/dev6)
+    ("my customers got refunds, now I want you to give the processing fees back to me", "refund_beyond_policy"),
 ])
 async def test_must_refuse_requests_hand_off(agent, text, category):
     assert intents.must_refuse(intents.normalize(text)).category == category

@@ -576,7 +576,10 @@ _ANY_INQUIRY = re.compile(
 # wording that makes an exempt-looking turn the caller's own claim on us after all: they are the
 # customer ("I've been a loyal customer, I want a full refund"), or we are to act ("from your side")
 _OWN_CLAIM = re.compile(r"\b(?:i am|i have been|we are|we have been|as) (?:a |an |your )?(?:\w+ )?"
-                            r"(?:customers?|clients?|buyers?)\b|\bfrom (?:your|the) side\b|\bon your end\b")
+                            r"(?:customers?|clients?|buyers?)\b|\bfrom (?:your|the) side\b|\bon your end\b|"
+                            # the money asked back is the caller's own ("... I want you to give those back to me")
+                            r"\b(?:give|pay|refund|credit) (?:those|these|them|it|that|this|the (?:\w+ )?(?:fees?|money|charges?)) "
+                            r"back to (?:me|us)\b")
 
 
 def is_inquiry(norm: str) -> bool:
