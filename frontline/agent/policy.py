@@ -95,7 +95,9 @@ class DefaultPolicy:
         # 1. a person, by DTMF 0 or by words. Asked for to settle a must-refuse matter ("make us an
         # offer or put me through to your legal team"), the handoff carries that category instead:
         # the person it reaches is the one who handles it, and the reason says why
-        if norm and (t.turn.dtmf or "").strip() != "0" and intents.asks_for_human(norm):
+        dtmf_zero = (t.turn.dtmf or "").strip() == "0"
+        asks_person = bool(norm) and intents.asks_for_human(norm)
+        if asks_person and not dtmf_zero:
             m = intents.must_refuse(norm, p.must_refuse)
             if m is not None:
                 t.state["offer"] = None
@@ -103,7 +105,7 @@ class DefaultPolicy:
                 async for ev in self._must_refuse(t, text):
                     yield ev
                 return
-        if (t.turn.dtmf or "").strip() == "0" or (norm and intents.asks_for_human(norm)):
+        if dtmf_zero or asks_person:
             t.state["offer"] = None
             yield Note({"intent": "caller_request", "dtmf": t.turn.dtmf})
             async for ev in self._handoff(t, "caller_request", 1.0, text):
