@@ -258,6 +258,8 @@ _DEMAND = re.compile(
     # an ultimatum: "if you don't waive it I'm leaving"
     r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
     r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
+    # something taken off the bill on request ("why am I paying for him, take that seat off the bill")
+    r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )take (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?(?:bill|invoice|statement)|"
     # a closing imperative after the story: "... i am on basic reverse it right now" (not "how do i reverse it")
     r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )(?<!you )(?:reverse|undo|waive|refund|fix|remove) (?:it|that|this|them)"
     r"(?: (?:right now|now|today|immediately|please))?$|"
@@ -331,7 +333,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"regulator|commission|ombudsman|commissioner|watchdog)\b",
                   r"\breport(?:ing)? (?!(?:fraud|scams?|identity|it|this|that|a|an|the)\b)[a-z]+ to (?:the )?(?:ftc|bbb|"
                   r"better business bureau|attorney general|cfpb|fcc|consumer protection)\b",
-                  r"\b(?:my|our) legal (?:team|department|counsel)\b",
+                  # "our legal team is drafting a letter", not "our legal team says we need a DPA signed"
+                  r"\b(?:my|our) legal (?:team|department|counsel)\b(?! (?:says|said|asked|asks|requires|required|wants|wanted|needs|needed|would like|told (?:us|me)|is asking|has asked|reviewed|approved|has to|needs to|wants to|will need|is reviewing|requested|insists on having))",
+                  r"\bcease and desist\b",
                   r"\b(?:go|going|went|take (?:this|it|you)) (?:straight |right |directly )?to (?:the )?(?:\w+ ){0,2}"
                   r"(?:ombudsman|regulators?|attorney general|cfpb|ftc|fcc|bbb|better business bureau)\b",
                   r"\bcomplaint (?:to|with) (?:the )?(?:fcc|ftc|bbb|cfpb|better business bureau|attorney general|"
@@ -389,7 +393,27 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:bank|payout|deposit|email|e mail|password|phone number|login|address|details)\b.*"
                   r"\b(?:changed|updated|switched|replaced|added|removed)\b.*\b(?:do not recogni[sz]e|(?:i|we) did not "
                   r"(?:do|make|change|request|ask for|authori[sz]e) (?:that|this|it|those|these|them)|was not (?:me|us)|"
-                  r"(?:i|we) never (?:changed|asked|requested|did))\b"),
+                  r"(?:i|we) never (?:changed|asked|requested|did))\b",
+                  # things appearing that no one on the caller's side made ("API keys being created that nobody
+                  # on our team made", "users added that none of us added")
+                  r"\b(?:api keys?|keys|tokens?|users?|admins?|accounts?|logins?|devices?|charges?|payments?|transfers?|"
+                  r"orders?|invoices?|integrations?|webhooks?|apps?|rules?|forwarding|lines?|sims?)\b.*\b(?:that|which|and)? ?"
+                  r"(?:nobody|no one|none of us)(?: (?:on|in|at|from) (?:my|our|the) (?:team|side|end|staff|company|office)"
+                  r"| here)? (?:made|created|added|set up|authori[sz]ed|requested|approved|did|recogni[sz]es)\b",
+                  # a number moved or a SIM changed that the caller never asked for ("a port out on my number I never
+                  # asked for", "my SIM was swapped and I did not request it")
+                  r"\b(?:port(?:ing)? (?:out|request|away)|number (?:transfer|port\w*)|sim (?:swap|change|replacement)|"
+                  r"new sim|password reset|email change)\b.*\b(?:i|we) (?:never|did not|have not) (?:\w+ )?(?:asked?|"
+                  r"requested|request|authori[sz]\w*|started|start|made|make|did|do)\b",
+                  r"\b(?:i|we) (?:never|did not|have not) (?:asked for|requested|request|authori[sz]\w*|started|start) "
+                  r"(?:a |an |the |any |this |that )?(?:port(?:ing)? (?:out|request)|number transfer|sim (?:swap|change)|new sim)\b",
+                  # sign-in alerts or codes that keep coming, or from far away ("sign in alerts from russia every
+                  # couple of minutes", "I keep getting login codes I did not ask for")
+                  r"\b(?:sign ?in|log ?in|login|logon|security|verification|password reset|two factor|2fa|one time|otp|access) "
+                  r"(?:alerts?|attempts?|notifications?|warnings?|emails?|codes?|requests?|texts?|messages?)\b.*"
+                  r"\b(?:every (?:\w+ ){0,2}(?:minutes?|seconds?|hour)|over and over|(?:i|we) did not (?:ask|request|try|make)|"
+                  r"from (?:russia|china|brazil|nigeria|india|ukraine|romania|vietnam|korea|iran|overseas|abroad|another country|"
+                  r"other countries|different countries|countries))\b"),
         exempt=_rx(r"^if (?:a|an|my|the|someone|somebody|something) (?:\w+ ){0,3}(?:gets?|is|was) (?:stolen|hacked)\b",
                    # a parcel taken from the doorstep is a delivery problem, not an account or card takeover
                    r"\b(?:package|parcel|delivery|box|order|shipment)s? (?:\w+ ){0,4}(?:was|were|got|gets|has been|have been|is|"
@@ -408,6 +432,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"who is (?:going to )?pay(?:ing)? (?:me|us)|pay(?:ing)? (?:me|us) back|"
                   r"(?:you|you guys|your company|(?!(?:i|we|they|he|she|customers?|who|to|do|does)\b)[a-z]+) (?:should|needs? to|has to|"
                   r"have to|must|better|ought to) (?:pay|cover|reimburse|refund) (?:that|it|this|for (?:that|it|this|the)|me|us)|"
+                  r"(?:a|one|two|three|another|an extra) (?:months?|weeks?|billing cycles?) (?:free|for free|on the house)|"
                   r"(?:credit|give) (?:me|us) (?:a |one |two )?"
                   r"(?:month|months|free)|pay for (?:that|the|our|my) (?:loss|losses|damage|time)|"
                   r"cost us (?:a |the )?(?:client|customer|deal|money|revenue)|(?:i am|we are) owed|"
@@ -449,7 +474,16 @@ CATEGORIES: tuple[_Category, ...] = (
                   # the bank taking a payment back: "they are clawing it back", "the bank pulled the payment back"
                   r"\b(?:bank|card company|card issuer)\b (?:\w+ ){0,3}(?:clawing|clawed|claw|pulling|pulled|taking|took) "
                   r"(?:it|the (?:payment|money|withdrawal|charge)|that) back\b",
-                  r"\bclaw(?:ing|ed|s)? (?:it|the (?:payment|money|withdrawal|charge)|that) back\b"),
+                  r"\bclaw(?:ing|ed|s)? (?:it|the (?:payment|money|withdrawal|charge)|that) back\b",
+                  # the caller had the bank undo a payment ("I reversed the autopay through my bank")
+                  r"\b(?:reversed|reverse|stopped|blocked|cancell?ed|pulled back|recalled|disputed) (?:\w+ ){0,3}"
+                  r"(?:through|with|via|at) (?:my|our|the) (?:bank|card|credit card|debit card|card company|card issuer|"
+                  r"credit card company)\b"),
+        # already done by the caller: a question about what follows is still the bank dispute staff handle
+        # ("I have already disputed the payment with my credit card company, so where does that leave us?")
+        always=_rx(r"\b(?:i|we) (?:have |had |just |already ){0,3}(?:filed|opened|raised|started|initiated|put in|lodged|"
+                   r"disputed|reversed|done)\b(?: \w+){0,5} (?:charge ?backs?|dispute|(?:with|through|via) (?:my|our|the) "
+                   r"(?:bank|card|credit card|debit card|card company|card issuer))\b"),
         # ... unless it is the caller's customer who filed it and the caller only asks what happens
         exempt=_rx(r"\b(?:a|the|my|our|one of (?:my|our)) (?:customer|buyer|client|shopper|cardholder)s? "
                    r"(?:\w+ )?(?:filed|opened|raised|started|did|issued|initiated|made|put in)\b(?:.*\bcharge ?backs?\b)?"
@@ -486,6 +520,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:invoice|fee|balance|charge)s?\b.*\b(?:mark|paid|waive)\b",
                   r"\bmark (?:it|the invoice|this invoice|them) (?:as )?paid\b",
                   r"\bcancell?ed\b.*\b(?:still|again|kept|keep|keeps) (?:charg|bill)\w*\b",
+                  # something taken off the bill ("take that seat off the bill"), a charge looked into on request
+                  r"\btake (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?(?:bill|invoice|statement)\b",
+                  r"\b(?:bill|invoice|statement|charged?|billed|amount)\b.*\b(?:somebody|someone|you|a person) to "
+                  r"(?:look into|investigate|check into|check on|go over) (?:why|this|it|that|the)\b",
+                  r"\b(?:took|taken|take|debited|pulled|collected|withdrew)\b (?:\w+ ){0,2}(?:twice|double|two times|three times)\b",
                   r"\b(?:charged|billed|charge|fee|payment)\b.*\b(?:even after|after|although|though) (?:i|we) "
                   r"(?:downgraded|cancell?ed|switched|changed|closed|paused)\b.*\b(?:reverse|refund|undo|remove|"
                   r"take (?:it|that) off)\b"),
@@ -544,7 +583,16 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\bmatch (?:the|their|a|our) (?:price|quote|offer|deal)\b",
                   r"\bwhat (?:kind of |sort of )?(?:deal|discount|offer|price) (?:can|could|will|would) you\b",
                   r"\bextend (?:our|my|the) (?:trial|discount|deadline|contract)\b",
-                  r"\b(?:wipe|erase|purge) (?:all )?(?:of )?(?:our|my) (?:data|workspace|account|files|everything)\b"),
+                  r"\b(?:wipe|erase|purge) (?:all )?(?:of )?(?:our|my) (?:data|workspace|account|files|everything)\b",
+                  # the whole thing gone, asked of us ("I just want the whole thing wiped", "can you wipe it from your end")
+                  r"\b(?:want|need|would like|like) (?:the whole thing|everything|it all|all of it|all of this|"
+                  r"(?:the|our|my) (?:whole |entire )?(?:workspace|account|company account|org|organization)) "
+                  r"(?:\w+ )?(?:wiped|gone|deleted|erased|closed|shut down|removed|nuked|purged)\b",
+                  r"\b(?:wipe|erase|purge|nuke|delete) (?:it|everything|it all|all of it|the whole thing)(?: (?:out|off))? "
+                  r"(?:from|on|at) your (?:end|side)\b",
+                  # a line or connection ended on request ("just close the mobile line ending 4471")
+                  r"\b(?:close|cancel|terminate|disconnect|shut off|cut off|end)\b (?:my|our|the|this|that) (?:\w+ )?"
+                  r"(?:line|connection|contract)\b(?! (?:rental|speed|number|test|check))"),
     ),
 )
 
@@ -567,7 +615,8 @@ _LATE_INQUIRY = re.compile(r"^(?:how|what|why|when|where|which|is there|are ther
 # ("a customer returned a sweater how do I send them their money back", "account compromised what to do")
 _ANY_INQUIRY = re.compile(
     r"\b(?:how (?:do|can|would|should|could|does|did) (?:i|we|it|they|that|this|you|one|a|the)|how (?:it|this|that|they) "
-    r"works?|how to|what (?:should|do|can|would|must) (?:i|we) (?:be )?do(?:ing)?|what (?:steps|are the steps|is the process|do i need)|"
+    r"works?|how (?:long|much|many \w+) (?:do|does|will|would|can|should|is|are) (?:you|i|we|it|they|the|my|our)|"
+    r"how to|what (?:should|do|can|would|must) (?:i|we) (?:be )?do(?:ing)?|what (?:steps|are the steps|is the process|do i need)|"
     r"what to do|where do (?:i|we)|is there (?:a|any) way (?:to|for (?:me|us) to)|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
@@ -710,6 +759,13 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b{_REVEAL}\b (?:me |us )?(?:a list of |the list of )?(?:all |every |your )(?:customers?|users|accounts|clients|"
         rf"emails|phone numbers)\b",
         r"\bwho (?:else )?(?:uses|is using|owns|is the owner of) (?:the |this |that )?(?:email|phone|account|workspace|card)\b",
+        # whose a phone number is ("who does the number oh seven seven ... belong to")
+        r"\bwho (?:does|did) (?:this|that|the|a) (?:phone |mobile |cell )?number\b.*\bbelong to\b",
+        r"\bwhose (?:phone |mobile |cell )?number (?:is|was)\b",
+        r"\bwho (?:owns|has|is behind|is on) (?:this|that|the) (?:phone |mobile |cell )?number\b",
+        # a third person's secrets read out ("just tell me his security pin and I will pass it on")
+        r"\b(?:tell|give|read|send|text) (?:me|us) (?:his|her|their|my \w+ s|the \w+ s) (?:\w+ )?(?:pin|password|passcode|"
+        r"security (?:pin|code|answer|question|number)|account number|login|verification code|one time code)\b",
         rf"\b(?:{_DATA}) (?:of|for|belonging to|on) (?:another|other|someone else|somebody else|a different)\b",
         r"\b(?:email|phone number|address|password|card number) (?:of|for) (?:the|your) (?:customer|user|owner|ceo|"
         r"admin|account owner) (?:of|at|for)\b",
@@ -815,12 +871,15 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"triggers?|cut ?offs?|dollar amounts?|amounts? that)\b",
     )),
     ("promise_refund", _rx(
+        # ("what uptime do you guarantee, and how would credits work" asks about the policy)
+        r"(?<!do you )(?<!does it )(?<!does that )(?<!do they )(?<!you guys )"
         r"\b(?:promise|guarantee|confirm|assure|swear|commit|agree|certify|put it in writing|on the record)\b.*"
         r"\b(?:refund\w*|money back|credit|compensation|discount|reimburse\w*|free)\b",
         r"\b(?:say|tell me|write|state|admit)(?: that)? (?:i|we) (?:will|am going to|are going to|can|would) "
         r"(?:get|receive|be getting|be given) (?:a |my |the |our )?(?:full )?(?:refund|money back|credit|discount)\b",
         r"\b(?:just|simply) (?:say|answer) yes\b",
-        r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)",
+        r"(?<!do you )(?<!does it )(?<!does that )(?<!do they )(?<!you guys )"
+        r"\b(?:promise|guarantee|swear|commit to|pledge)\b(?: me| us| to| that| you| in writing| a| the)\b",
         r"\b(?:say|tell me|confirm) (?:that )?you (?:guarantee|promise|approve|authori[sz]e|will waive|commit)\b",
         r"\bsay the words\b", r"\bconfirm in writing\b", r"\bput (?:it|that) in writing\b",
         r"\brepeat after me\b", r"\bword for word\b.*\b(?:agree\w*|refund\w*|credit\w*|promise\w*|owe\w*|waive\w*)\b",
@@ -884,7 +943,7 @@ _FOREIGN = re.compile(
     r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
     r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
     r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|capital one|citibank|cash app|zelle|coinbase|"
-    r"robinhood|comcast|verizon|at&t|t mobile|ikea|home depot|walmart|costco|lowes|best buy|wayfair|"
+    r"robinhood|comcast|verizon|at (?:and )?t(?! mobile)|t mobile|stripe|ikea|home depot|walmart|costco|lowes|best buy|wayfair|"
     # other airlines, rail and coach, travel sites, hotel chains, rental cars, utilities, carriers
     r"delta(?: air lines| airlines)?|united(?! (?:states|kingdom|nations|arab))(?: airlines)?|american airlines|southwest|"
     r"jetblue|jet blue|alaska airlines|spirit airlines|frontier airlines|hawaiian airlines|ryanair|easyjet|"
@@ -902,3 +961,16 @@ def knowledge_query(text: str) -> str:
 def foreign_products(norm: str) -> list[str]:
     """Third-party product names the caller mentions (checked against the retrieved article)."""
     return sorted({m.group(1) for m in _FOREIGN.finditer(norm)})
+
+
+# the caller's thing is someone else's service ("how do I set up voicemail on my landline? it's with
+# another company, not you"): the help center is about ours only, whatever the words share
+_ELSEWHERE = _rx(r"\b(?:it is|that is|which is|they are|this is|mine is|it was|that was|(?:my|our) (?:\w+ ){1,2}(?:is|are)) "
+                 r"(?:\w+ )?(?:with|through) (?:another|a different|some other|an other|other) (?:company|provider|carrier|"
+                 r"network|bank|supplier|store|shop|airline|retailer|platform|service|firm|utility)\b")
+
+
+def elsewhere(norm: str) -> bool:
+    """The caller says what they ask about is with another company."""
+    return bool(_ELSEWHERE.search(norm))
+

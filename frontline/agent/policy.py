@@ -283,11 +283,13 @@ class DefaultPolicy:
 
         foreign = [f for f in intents.foreign_products(intents.normalize(query))
                    if top is None or f not in (top.title + " " + top.text).lower()]
-        if foreign:  # "reset my password in asana": about someone else's product, not ours
-            yield Note({"decision": "out_of_scope", "foreign_products": foreign})
+        if foreign or intents.elsewhere(intents.normalize(query)):
+            # "reset my password in asana", "my landline is with another company": someone else's product
+            yield Note({"decision": "out_of_scope", "foreign_products": foreign or ["another company"]})
+            about = foreign[0].title() if foreign else "services from another company"
             yield Say("I'm sorry, I can only help with {} products, and I don't have information about {}. "
                       "Would you like me to connect you with a member of our team?".format(
-                          self.profile.company, foreign[0].title()), kind="clarify")
+                          self.profile.company, about), kind="clarify")
             t.state["offer"] = {"reason": "out_of_scope", "confidence": p_ok}
             return
         if top is not None and p_ok >= self.profile.handoff_confidence_threshold:
