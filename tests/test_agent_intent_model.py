@@ -96,9 +96,32 @@ def test_model_arm_leaves_help_questions_alone(clf, text):
 def test_model_arm_defers_to_a_near_verbatim_help_center_match(clf):
     m = clf.classify("my insurer says you double billed the claim so go ahead and fix that amount today")
     assert m.model["must_refuse"] >= semantic.MODEL_THRESHOLDS["must_refuse"]
-    kb = semantic.MODEL_MAX_KB["must_refuse"] + 0.01
+    kb = max(semantic.MODEL_MAX_KB["must_refuse"], semantic.MODEL_STRONG["must_refuse"][1]) + 0.01
     d = m.decide(kb)
     assert d is None or d[2] == "prototypes"
+
+
+def _match(family="neutral", kind="neutral", score=0.0, p_must=0.0):
+    return semantic.SemanticMatch(family, kind, score, "", 0.3, {}, {"must_refuse": p_must},
+                                  {"must_refuse": "account_closure"})
+
+
+@pytest.mark.parametrize(("p_must", "kb", "inquiry", "fires"), [
+    (0.95, 0.65, False, True),   # near-certain: overrules a close help-center chunk
+    (0.80, 0.65, False, False),  # only sure: the chunk wins
+    (0.80, 0.50, False, True),   # the ordinary tier
+    (0.95, 0.72, False, False),  # a near-verbatim chunk still wins
+    (0.95, 0.65, True, False),   # asked how it works: the article
+])
+def test_model_arm_tiers_for_must_refuse(p_must, kb, inquiry, fires):
+    d = _match(p_must=p_must).decide(kb, inquiry=inquiry)
+    assert (d == ("must_refuse", "account_closure", "model")) is fires
+
+
+def test_a_sure_must_refuse_beats_a_promise_prototype():
+    # "I want a month free" sits nearest "promise me a free month": a person, not a refusal
+    assert _match("adversarial", "promise_refund", 0.6, p_must=0.95).decide(0.4)[0] == "must_refuse"
+    assert _match("adversarial", "promise_refund", 0.6, p_must=0.5).decide(0.4)[0] == "adversarial"
 
 
 @pytest.mark.parametrize(("text", "inquiry"), [

@@ -54,6 +54,10 @@ KB_MARGIN: dict[str, float] = {"caller_request": 0.10, "must_refuse": 0.05, "adv
 # or above which the model does not overrule retrieval. Calibrated on dev, see DEV_CALIBRATION.
 MODEL_THRESHOLDS: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.7}
 MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "adversarial": 0.6}
+# ... and a second tier for must-refuse: a near-certain model (P >= 0.9) overrules a help-center chunk up
+# to this cosine ("close my miles account today please" sits at 0.60-0.67 to the loyalty article);
+# measured on first contacts with three new help centers' sets, see DEV_CALIBRATION
+MODEL_STRONG: dict[str, tuple[float, float]] = {"must_refuse": (0.9, 0.7)}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
 ALWAYS_ACT = frozenset({"legal_threat"})
 # ... and one that is only when it is happening now: "someone is in my account right now, what do I do"
@@ -123,6 +127,24 @@ garbled by the stress voices) 0.7 lost 4 caller requests the old model had caugh
 dev2 212 → 210/240); 0.6 recovers 3 for 1 more tier-1 question handed off in text and 4 on the
 transcripts. Those transcripts, old → new model: must-refuse 170 → 169/192 and 258 → 273/320,
 adversarial 152 → 156/180 and 213 → 209/240, caller 141 → 140/160 and 212 → 212/240.
+
+A second must-refuse tier (MODEL_STRONG, 2026-11-24): of the 20 must-refuse rows that three fresh
+sets (evals/dev9 Heron, dev10 Acme, dev11 Kestrel) missed at first contact, five had a model
+P(must_refuse) of 0.92-1.00 and were silenced only by the KB limit (cosine 0.60-0.67 to an
+article: "close my heron miles account today please" → the loyalty article, "I don't want travel
+credit, I want cash back to my card" → the travel-credit article), and one more ("I want a month
+free ... for the hours on hold", P 0.996) was refused by the promise prototype instead of handed
+off. Model arm alone over all eleven dev sets (669 must-refuse rows, 2,265 tier-1 questions), by
+the tier added at P >= p for 0.6 <= kb < limit:
+                                      must-refuse  first-contact misses  tier-1 questions taken
+  KB limit 0.6 (before)                   559               4                    36
+  limit 0.7 at the ordinary 0.6           601               9                    47
+  limit 0.7 at P >= 0.9 (chosen)          595               9                    42
+  limit 0.8 at P >= 0.95                  593               7                    38
+Through the full policy the chosen tier moved two tier-1 questions of the eleven sets from a
+right answer to a hand-off ("someone stole my phone last night", "I got an email about unusual
+sign in attempts and now I can't log in"; 1,123 right answers of 2,225, was 1,125), and nothing
+else: a must-refuse rule the lexical arm has not learnt yet now reaches a person more often.
 """
 
 
@@ -155,22 +177,35 @@ class SemanticMatch:
         def asked_how(kind: str) -> bool:
             return inquiry and kind not in ALWAYS_ACT and not (happening_now and kind in ACT_WHEN_HAPPENING)
 
+        strong = self._model_fires("must_refuse", kb_score, asked_how, strong_only=True)
         if self.family != "neutral":
             th = (thresholds or THRESHOLDS)[self.family]
             nm = (neutral_margin or NEUTRAL_MARGIN)[self.family]
             km = (kb_margin or KB_MARGIN)[self.family]
             vetoed = self.family == "must_refuse" and asked_how(self.kind)
             if not vetoed and self.score >= th and self.score - self.neutral >= nm and self.score - kb_score >= km:
+                # "I want a month free" is nearest to "promise me a free month"; a model sure it is a
+                # compensation demand sends it to a person rather than refusing it
+                if self.family == "adversarial" and strong is not None:
+                    return strong
                 return self.family, self.kind, "prototypes"
         for fam in sorted(MODEL_THRESHOLDS, key=lambda f: -self.model.get(f, 0.0)):
-            p = self.model.get(fam, 0.0)
-            kind = self.model_kind.get(fam, fam)
-            if p < MODEL_THRESHOLDS[fam] or kb_score >= MODEL_MAX_KB[fam]:
-                continue
-            if fam == "must_refuse" and asked_how(kind):
-                continue
-            return fam, kind, "model"
+            hit = self._model_fires(fam, kb_score, asked_how)
+            if hit is not None:
+                return hit
         return None
+
+    def _model_fires(self, fam: str, kb_score: float, asked_how, strong_only: bool = False
+                     ) -> tuple[str, str, str] | None:
+        p = self.model.get(fam, 0.0)
+        kind = self.model_kind.get(fam, fam)
+        ok = not strong_only and p >= MODEL_THRESHOLDS[fam] and kb_score < MODEL_MAX_KB[fam]
+        if fam in MODEL_STRONG:
+            sp, skb = MODEL_STRONG[fam]
+            ok = ok or (p >= sp and kb_score < skb)
+        if not ok or (fam == "must_refuse" and asked_how(kind)):
+            return None
+        return fam, kind, "model"
 
     def fires(self, kb_score: float = 0.0, **kw) -> bool:
         return self.decide(kb_score, **kw) is not None
