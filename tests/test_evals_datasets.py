@@ -21,6 +21,7 @@ PAIRS = [
     ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"), ("evals/dev8/decisions.jsonl", "helpcenter/brightwater"),
     ("evals/dev9/retrieval.jsonl", "helpcenter/heron"), ("evals/dev9/decisions.jsonl", "helpcenter/heron"),
     ("evals/dev10/decisions.jsonl", "helpcenter/acme"), ("evals/dev11/decisions.jsonl", "helpcenter/kestrel"),
+    ("evals/dev12/decisions.jsonl", "helpcenter/orbit"), ("evals/dev13/decisions.jsonl", "helpcenter/tidewell"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]

@@ -281,8 +281,8 @@ class DefaultPolicy:
             if cid not in t.ctx.retrieved_chunk_ids:
                 t.ctx.retrieved_chunk_ids.append(cid)
 
-        foreign = [f for f in intents.foreign_products(intents.normalize(query))
-                   if top is None or f not in (top.title + " " + top.text).lower()]
+        foreign = intents.foreign_products(intents.normalize(query),
+                                           article=(top.title + "\n" + top.text) if top is not None else "")
         if foreign or intents.elsewhere(intents.normalize(query)):
             # "reset my password in asana", "my landline is with another company": someone else's product
             yield Note({"decision": "out_of_scope", "foreign_products": foreign or ["another company"]})
