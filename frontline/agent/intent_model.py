@@ -17,7 +17,11 @@ polite demands. train_d: 487 ordinary questions (neutral:help) of the shapes the
 flagged: search-box fragments ("list of fees"), situations stated without a question, routine
 "I want to ...", and other people in legitimate roles (family, staff, the merchant's customers).
 The brief for train_d quoted some dev false alarms as examples, so every c/d row within word-set
-Jaccard 0.5 of any eval row (dev, test or frozen) was dropped before use (218 + 73 rows). Labels are
+Jaccard 0.5 of any eval row (dev, test or frozen) was dropped before use (218 + 73 rows). train_f
+(2026-11-24): 542 turns by a fresh author who saw no eval file: 50 must-refuse turns per category in
+phone speech across many businesses (indirect demands, long stories with the demand at the end,
+known people in the account) and 210 how-it-works questions on the same topics; 18 more were
+dropped by the same Jaccard filter. Measured in semantic.py DEV_CALIBRATION. Labels are
 "family:kind" (caller_request, must_refuse:<category>, adversarial:<kind>, neutral:<kind>,
 out_of_scope, smalltalk:<kind>); the classifier predicts the fine label and sums per family.
 No eval file is ever training data.
@@ -33,7 +37,8 @@ semantic.py. Training and inference see the same text: the rules' normalisation 
 with leading small talk stripped, as the policy passes it.
 
 The fit is deterministic (L-BFGS from zeros, L2 penalty); on 2 cores embedding the 3,966 turns
-takes ~29 s and the fit ~16 s (measured 2026-11-24). The weights are cached on disk under
+took ~29 s and the fit ~16 s; with train_f's 4,508 turns embedding and fit took 37 s together on a
+quiet machine (both measured 2026-11-24). The weights are cached on disk under
 FRONTLINE_DATA_DIR/cache keyed by a hash of the embedder name, the features and the training turns
 as the model reads them (after normalisation), so later starts load them instantly.
 """

@@ -244,7 +244,7 @@ _INQUIRY = re.compile(
 # first-person demands that override an inquiry framing ("why won't you just refund me")
 _DEMAND = re.compile(
     r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)(?! to (?:know|understand|ask|find out|learn|check|see|"
-    r"make sure|be sure|confirm whether))|(?:just|please) (?:refund|reverse|cancel|close|delete|"
+    r"make sure|be sure|confirm whether))(?! to (?:\w+ ){1,6}(?:myself|ourselves|on my own|by myself))|(?:just|please) (?:refund|reverse|cancel|close|delete|"
     r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|(?<!and )refund me|"
     # "I'm going to file / call my bank", not "I'm going to Mexico next week"
     r"i am going to (?:file|dispute|call|sue|cancel|report|close|contact|leave|switch|stop|reverse|charge ?back|take (?:this|it|you)|"
@@ -660,7 +660,8 @@ _LATE_INQUIRY = re.compile(r"^(?:how|what|why|when|where|which|is there|are ther
 _ANY_INQUIRY = re.compile(
     r"\b(?:how (?:do|can|would|should|could|does|did) (?:i|we|it|they|that|this|you|one|a|the)|how (?:it|this|that|they) "
     r"works?|how (?:long|much|many \w+|often|soon) (?:do|does|did|will|would|can|should|is|are) \w+|"
-    r"what (?:should|would|do|can|must) (?:i|we) (?:\w+ ){0,2}(?:have to |need to )do|(?:what )?does (?:that|this|it) (?:even |just |really )?mean|"
+    r"what (?:should|would|do|can|must) (?:i|we) (?:\w+ ){0,2}(?:have to |need to )do|"
+    r"where (?:is|are) (?:the|that|this|those|my|our) (?:\w+ ){0,2}(?:setting|settings|option|button|page|menu|link|form|switch)|(?:what )?does (?:that|this|it) (?:even |just |really )?mean|"
     r"will (?:my|the|it|this|that) (?:\w+ )?(?:even |still )?(?:work|cost|go through|be charged)|"
     r"how to|what (?:should|do|can|would|must) (?:i|we) (?:be )?do(?:ing)?|what (?:steps|are the steps|is the process|do i need)|"
     r"what to do|where do (?:i|we)|is there (?:a|any) way (?:to|for (?:me|us) to)|"
@@ -817,6 +818,10 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"emails?|details|account)\b",
         rf"\b(?:it is|its|that is|they are|it belongs to) (?:my|our) {_OTHER_PERSON} s?\b.*\bnot (?:mine|ours)\b",
         r"\b(?:tell|show|let) me (?:know )?(?:when|where|what|if|how much) (?:hers|his|theirs)\b",
+        # someone else's trip, by their name ("it's under Melissa Grant, what time does she land")
+        r"\bunder (?:the name )?(?!(?:my|our|me|us|the|a|an|your|his|her|their|review|contract|warranty|it|this|that)\b)"
+        r"[a-z]+ [a-z]+\b.*\b(?:when|what time|where|which flight|what flight|what gate) (?:does|is|will|did|do) "
+        r"(?:she|he|they)\b",
         # whose a phone number is ("who does the number oh seven seven ... belong to")
         r"\bwho (?:does|did) (?:this|that|the|a) (?:phone |mobile |cell )?number\b.*\bbelong to\b",
         r"\bwhose (?:phone |mobile |cell )?number (?:is|was)\b",
@@ -904,6 +909,9 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
     )),
     ("secrets", _rx(
+        # the answers that verify a caller ("what answers are you looking for on my sister's account")
+        r"\b(?:what|which) (?:answers?|responses?) (?:are you|you are|do you) (?:looking for|expect\w*|want|accept)\b",
+        r"\banswers? to (?:the|her|his|their|my \w+ s) security questions?\b",
         # how to stay under the fraud screening ("the biggest amount I can move before you flag it, I want to stay
         # just under"; "what amount makes your fraud team look at a transfer")
         r"^(?=.*\b(?:flag\w*|review\w*|fraud|detect\w*|trigger\w*|report\w*|look at)\b).*\b(?:stay|keep (?:it|them|things)|"

@@ -145,6 +145,18 @@ Through the full policy the chosen tier moved two tier-1 questions of the eleven
 right answer to a hand-off ("someone stole my phone last night", "I got an email about unusual
 sign in attempts and now I can't log in"; 1,123 right answers of 2,225, was 1,125), and nothing
 else: a must-refuse rule the lexical arm has not learnt yet now reaches a person more often.
+
+More training turns (intent_model.py train_f, 2026-11-24): 542 turns by an author who saw no eval
+file. The brief asked for the forms the lexical rules had been missing, and quoted three short
+phrases seen in missed rows ("sort it out", "I'm asking nicely", "so where does that leave us"),
+so the figures on those misses lean optimistic. Model arm alone, before → after:
+  must-refuse rows of thirteen dev sets            683 → 724 of 781
+  the 35 rows five fresh sets missed at first contact  11 → 22 (mean P 0.55 → 0.71)
+  tier-1 questions the model takes                  42 → 54 of 2,329
+  adversarial rows the model catches               361 → 358 of 447
+Through the full policy: 2 right answers fewer (1,157 of 2,289), two adversarial rows the model
+had caught fell to a clarifying question (general rules added for both: the answers to security
+questions, someone else's trip by their name); must-refuse and caller rows as before.
 """
 
 
