@@ -22,6 +22,7 @@ PAIRS = [
     ("evals/dev9/retrieval.jsonl", "helpcenter/heron"), ("evals/dev9/decisions.jsonl", "helpcenter/heron"),
     ("evals/dev10/decisions.jsonl", "helpcenter/acme"), ("evals/dev11/decisions.jsonl", "helpcenter/kestrel"),
     ("evals/dev12/decisions.jsonl", "helpcenter/orbit"), ("evals/dev13/decisions.jsonl", "helpcenter/tidewell"),
+    ("evals/dev14/decisions.jsonl", "helpcenter/brightwater"), ("evals/dev15/decisions.jsonl", "helpcenter/mercato"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
