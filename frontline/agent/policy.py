@@ -281,9 +281,9 @@ class DefaultPolicy:
             if cid not in t.ctx.retrieved_chunk_ids:
                 t.ctx.retrieved_chunk_ids.append(cid)
 
-        foreign = intents.foreign_products(intents.normalize(query),
-                                           article=(top.title + "\n" + top.text) if top is not None else "")
-        if foreign or intents.elsewhere(intents.normalize(query)):
+        qnorm = intents.normalize(query)
+        foreign = intents.foreign_products(qnorm, article=(top.title + "\n" + top.text) if top is not None else "")
+        if foreign or intents.elsewhere(qnorm):
             # "reset my password in asana", "my landline is with another company": someone else's product
             yield Note({"decision": "out_of_scope", "foreign_products": foreign or ["another company"]})
             about = foreign[0].title() if foreign else "services from another company"

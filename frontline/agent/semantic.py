@@ -189,7 +189,6 @@ class SemanticMatch:
         def asked_how(kind: str) -> bool:
             return inquiry and kind not in ALWAYS_ACT and not (happening_now and kind in ACT_WHEN_HAPPENING)
 
-        strong = self._model_fires("must_refuse", kb_score, asked_how, strong_only=True)
         if self.family != "neutral":
             th = (thresholds or THRESHOLDS)[self.family]
             nm = (neutral_margin or NEUTRAL_MARGIN)[self.family]
@@ -198,8 +197,10 @@ class SemanticMatch:
             if not vetoed and self.score >= th and self.score - self.neutral >= nm and self.score - kb_score >= km:
                 # "I want a month free" is nearest to "promise me a free month"; a model sure it is a
                 # compensation demand sends it to a person rather than refusing it
-                if self.family == "adversarial" and strong is not None:
-                    return strong
+                if self.family == "adversarial":
+                    strong = self._model_fires("must_refuse", kb_score, asked_how, strong_only=True)
+                    if strong is not None:
+                        return strong
                 return self.family, self.kind, "prototypes"
         for fam in sorted(MODEL_THRESHOLDS, key=lambda f: -self.model.get(f, 0.0)):
             hit = self._model_fires(fam, kb_score, asked_how)
