@@ -34,3 +34,13 @@ async def db(settings):
     database = await open_database(settings)
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_embedded_postgres(settings):
+    """Each test session starts its own embedded PostgreSQL in a temporary folder; stop it at the end."""
+    yield
+    if not settings.database_url:
+        from frontline.storage.db import stop_embedded
+
+        stop_embedded(settings.data_dir)

@@ -50,6 +50,18 @@ def embedded_url(data_dir: Path) -> str:
     return srv.get_uri()  # type: ignore[attr-defined]
 
 
+def stop_embedded(data_dir: Path) -> bool:
+    """Stop the embedded server this process started under data_dir/pg. The app leaves it running on
+    purpose (the next `frontline` command reuses it at once); a test session calls this at its end
+    so repeated runs do not leave one PostgreSQL behind each. True when a server was stopped."""
+    srv = _embedded.pop((data_dir / "pg").resolve(), None)
+    if srv is None:
+        return False
+    srv.cleanup_mode = "stop"  # pgserver stops the server when the last handle (this process) lets go
+    srv.cleanup()
+    return True
+
+
 def resolve_url(settings: Settings | None = None) -> str:
     s = settings or get_settings()
     return s.database_url or embedded_url(s.data_dir)
