@@ -242,6 +242,8 @@ _INQUIRY = re.compile(
     r"who (?:pays|covers|will pay))|i am not sure (?:if|whether))\b"
 )
 # first-person demands that override an inquiry framing ("why won't you just refund me")
+# something taken off the bill, as a demand and as a billing-dispute topic ("take that seat off the bill")
+_TAKE_OFF_BILL = r"take (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?(?:bill|invoice|statement)"
 _DEMAND = re.compile(
     r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)(?! to (?:know|understand|ask|find out|learn|check|see|"
     r"make sure|be sure|confirm whether))(?! to (?:\w+ ){1,6}(?:myself|ourselves|on my own|by myself))|(?:just|please) (?:refund|reverse|cancel|close|delete|"
@@ -268,7 +270,7 @@ _DEMAND = re.compile(
     r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
     r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
     # something taken off the bill on request ("why am I paying for him, take that seat off the bill")
-    r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )take (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?(?:bill|invoice|statement)|"
+    rf"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can ){_TAKE_OFF_BILL}|"
     # a closing imperative after the story: "... i am on basic reverse it right now" (not "how do i reverse it")
     r"(?<!to )(?<!i )(?<!we )(?<!do )(?<!can )(?<!you )(?:reverse|undo|waive|refund|fix|remove) (?:it|that|this|them)"
     r"(?: (?:right now|now|today|immediately|please))?$|"
@@ -574,7 +576,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:needs?|has|have) to (?:come|be taken) off\b",
                   r"\b(?:fix|correct|adjust|sort out|redo) (?:the|my|this|our|that) (?:bill|invoice|statement|charge|total|amount)\b",
                   # something taken off the bill ("take that seat off the bill"), a charge looked into on request
-                  r"\btake (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?(?:bill|invoice|statement)\b",
+                  rf"\b{_TAKE_OFF_BILL}\b",
                   r"\b(?:bill|invoice|statement|charged?|billed|amount|dollars?|fees?)\b.*\b(?:somebody|someone|you|a person) to "
                   r"(?:look into|investigate|check into|check on|go over) (?:why|this|it|that|the)\b",
                   r"\b(?:took|taken|take|debited|pulled|collected|withdrew)\b (?:\w+ ){0,2}(?:twice|double|two times|three times)\b",
