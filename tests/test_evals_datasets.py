@@ -23,6 +23,7 @@ PAIRS = [
     ("evals/dev10/decisions.jsonl", "helpcenter/acme"), ("evals/dev11/decisions.jsonl", "helpcenter/kestrel"),
     ("evals/dev12/decisions.jsonl", "helpcenter/orbit"), ("evals/dev13/decisions.jsonl", "helpcenter/tidewell"),
     ("evals/dev14/decisions.jsonl", "helpcenter/brightwater"), ("evals/dev15/decisions.jsonl", "helpcenter/mercato"),
+    ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand"), ("evals/dev16/decisions.jsonl", "helpcenter/tallyhand"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -46,7 +47,8 @@ def test_every_expected_article_exists(evals, helpcenter):
                                                     ("evals/dev5/retrieval.jsonl", "helpcenter/orbit"),
                                                     ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"),
                                                     ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"),
-                                                    ("evals/dev9/retrieval.jsonl", "helpcenter/heron")])
+                                                    ("evals/dev9/retrieval.jsonl", "helpcenter/heron"),
+                                                    ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand")])
 def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
     rows = load_eval(ROOT / evals)
     ids = _ids(ROOT / helpcenter)
