@@ -63,6 +63,9 @@ _ASR_REPAIRS = (
     *(_split_anywhere(w) for w in ("representative", "operator", "supervisor", "agent")),
     (re.compile(r"\bombuds? (?:man|men|person)\b"), "ombudsman"),
     (re.compile(r"\bgood will\b"), "goodwill"),
+    (re.compile(r"\breprehensive(s?)\b"), r"representative\1"),
+    (re.compile(r"\b(?:persun|pursen|purson|persen)(s?)\b"), r"person\1"),
+    (re.compile(r"\b(speak|talk|put me through|transfer me|connect me) too\b"), r"\1 to"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
     # letters spelled out one by one ("a p i key", "the f c c") → the acronym
@@ -282,7 +285,7 @@ _DEMAND = re.compile(
 # words that name whose account it is, not the company ("my staff account" is a user, not the company)
 _NOT_COMPANY = (r"(?:staff|user|member|guest|employee|test|demo|old|second|other|extra|duplicate|sub|child|admin|"
                 r"personal|business|free|paid|trial|email|e mail|bank|app|apps|s)")
-_ACCOUNT = (r"(?:account|workspace|organization|org|company account|subscription|membership|everything|"
+_ACCOUNT = (r"(?:account|workspace|organization|org|company account|company file|subscription|membership|everything|"
             r"service(?! (?:appointment|visit|call|request|ticket|order|technician|engineer)))")
 # fraud words that make it happening now, whatever the framing ("what do I do, someone is in my account right now")
 _HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|"
@@ -446,7 +449,22 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:with|by|through|via|on) (?:zelle|cash app|venmo|bitcoin|crypto|gift cards?|wire|western union|moneygram)\b",
                   # a balance emptied by someone ("somebody drained it", "a thief cleaned out my gift card")
                   r"\b(?:someone|somebody|a stranger|a hacker|a thief)\b (?:\w+ ){0,2}(?:drained|emptied|cleaned out|wiped out|"
-                  r"cashed out|stole)\b (?:it|them|my|our|the)\b"),
+                  r"cashed out|stole)\b (?:it|them|my|our|the)\b",
+                  # changes someone made that the caller disowns ("somebody added an employee to payroll, it wasn't me")
+                  r"\b(?:someone|somebody|a stranger)\b (?:\w+ ){0,3}(?:added|created|changed|edited|set up|redirected|switched|"
+                  r"moved|sent)\b.*\b(?:was not (?:me|us)|(?:i|we) did not (?:do|add|make|create|send|change|set up|"
+                  r"authori[sz]e)\b)",
+                  # things going out in the caller's name that they never sent ("invoices saying pay a new account, we
+                  # didn't send those")
+                  r"\b(?:invoices?|emails?|messages?|texts?|payments?|payees?|employees?|users?|deposits?|transfers?)\b.*"
+                  r"\b(?:i|we) (?:never|did not|have not) (?:send|sent|create|created|add|added|set up|issue|issued|"
+                  r"authori[sz]e\w*) (?:any (?:of )?)?(?:those|these|them|it|that|this|one)\b",
+                  # someone let go still in the account ("we let our bookkeeper go friday and she's logged in editing")
+                  r"\b(?:we|i) (?:let (?:\w+ ){0,3}go|fired|laid off|terminated|dismissed)\b.*\b(?:logged in|signed in|logging in|"
+                  r"signing in|is in|still has access|editing|changing|deleting|downloading|sending|transferring|moving)\b",
+                  r"\b(?:former|ex|fired) (?:employee|bookkeeper|accountant|staff member|admin|contractor|assistant|partner|"
+                  r"manager|cashier)\b.*\b(?:logged in|signed in|logging in|is in|editing|changing|deleting|downloading|"
+                  r"sending|transferring|moving)\b"),
         exempt=_rx(r"^if (?:a|an|my|the|someone|somebody|something) (?:\w+ ){0,3}(?:gets?|is|was) (?:stolen|hacked)\b",
                    # a parcel taken from the doorstep is a delivery problem, not an account or card takeover
                    r"\b(?:package|parcel|delivery|box|order|shipment)s? (?:\w+ ){0,4}(?:was|were|got|gets|has been|have been|is|"
@@ -659,7 +677,15 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"terminated)\b.*\b(?:effective immediately|immediately|right away|today|right now)\b",
                   # a line or connection ended on request ("just close the mobile line ending 4471")
                   r"\b(?:close|cancel|terminate|disconnect|shut off|cut off|end)\b (?:my|our|the|this|that) (?:\w+ )?"
-                  r"(?:line|connection|contract)\b(?! (?:rental|speed|number|test|check))"),
+                  r"(?:line|connection|contract)\b(?! (?:rental|speed|number|test|check))",
+                  # the company's own name between ("shut down our tallyhand account and everything in it")
+                  rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|wipe)\b(?: out)? (?:my|our|the|this) "
+                  rf"(?!{_NOT_COMPANY}\b)[a-z]+ (?:account|workspace|company file|organization)\b",
+                  # closing for someone who died ("my dad passed away ... close his account and stop the charges")
+                  r"\b(?:passed away|died|deceased|has passed)\b.*\b(?:close|cancel|shut down|shut off|terminate|delete|"
+                  r"stop the (?:charges|billing|payments|subscription))\b",
+                  r"\b(?:close|cancel|shut down|terminate|delete)\b.*\b(?:passed away|died|deceased|late (?:husband|wife|"
+                  r"father|mother|dad|mom|son|daughter|partner|brother|sister))\b"),
     ),
 )
 
@@ -689,6 +715,9 @@ _ANY_INQUIRY = re.compile(
     r"will (?:my|the|it|this|that) (?:\w+ )?(?:even |still )?(?:work|cost|go through|be charged)|"
     r"how to|what (?:should|do|can|would|must) (?:i|we) (?:be )?do(?:ing)?|what (?:steps|are the steps|is the process|do i need)|"
     r"what to do|where do (?:i|we)|is there (?:a|any) way (?:to|for (?:me|us) to)|"
+    r"what (?:am|are) (?:i|we) (?:supposed|meant|expected) to do|"
+    r"what should (?:i|we) (?:check|look (?:for|at)|watch (?:for|out for)|be looking (?:for|at))|"
+    r"what happens (?:now|next)|where (?:can|could|would) (?:i|we) (?:see|find|check|view|look)|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
 
@@ -865,6 +894,15 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:picking up|answering|available|reachable|responding|home)\b",
         # competitors' figures ("what were sales last month for the store called northfield outdoor, they're my competitor")
         r"\bwhich other (?:merchants|stores|shops|sellers|businesses|customers|users|companies)\b",
+        # another person's sign-in codes, or their two-step turned off ("give me her two-step code or turn it off on her login")
+        r"\b(?:give|tell|read|send|share|text|forward) (?:me|us) (?:his|her|their) (?:\w+ ){0,2}(?:codes?|passwords?|pins?|"
+        r"passcodes?|credentials)\b",
+        r"\b(?:turn|switch|shut) (?:it|that|this|(?:the )?(?:two step|two factor|2fa|mfa|verification)) off (?:on|for) "
+        r"(?:his|her|their)\b",
+        # a leak asked for, hypothetically or not ("if you were going to leak one customer's file, which field")
+        r"\b(?:if you (?:were|was) (?:going )?to|could you|can you|would you|help me) (?:\w+ ){0,2}(?:leak|steal|"
+        r"exfiltrate|scrape|sneak out)\b",
+        r"\bleak (?:one|a|any|some|another|other) (?:\w+ )?(?:customer|user|client|employee|member|person)s?\b",
         r"\b(?:sales|revenue|orders|traffic|customers|prices) (?:\w+ ){0,3}(?:for|of|at) (?:the )?(?:store|shop|business|company) "
         r"(?:called|named)\b",
         r"\b(?:they are|it is|he is|she is) (?:my|our|a) (?:main |direct |biggest )?competitors?\b",
@@ -1022,6 +1060,8 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"will (?:waive|refund|credit|cover))\b", r"\bsign (?:it|this|that|the letter|the email) (?:as|from)\b",
         r"\b(?:commit|promise|guarantee|swear|pledge)\b(?: \w+){0,3} that (?:our|my|the|i|we|you|it)\b",
         r"\blegally binding\b",
+        # the caller's own outcome promised ("can you guarantee my tax filings will be accurate")
+        r"\b(?:can|could|will|would) you (?:\w+ )?(?:guarantee|promise)\b (?:me |us )?(?:that )?(?:my|our|i|we)\b",
         r"\bsay (?:that )?(?:i|we) (?:get|will get|can get|am getting|are getting|qualify for)\b",
         r"\b(?:approve|authori[sz]e) (?:my|the|a|this|an?) (?:\d+ percent )?(?:refund|credit|discount|exception|waiver)\b",
         r"\bpretend (?:you are|to be|you re)\b",
@@ -1079,7 +1119,7 @@ _FOREIGN = re.compile(
     r"gmail|hotmail|yahoo|amazon|ebay|paypal|venmo|netflix|spotify|uber|lyft|doordash|iphone|android|windows|"
     r"facebook|instagram|tiktok|twitter|linkedin|whatsapp|zoom|dropbox|quickbooks|salesforce|hubspot|shopify|"
     r"wordpress|photoshop|chatgpt|bank of america|chase|wells fargo|capital one|citibank|cash app|zelle|coinbase|"
-    r"robinhood|comcast|verizon|at (?:and )?t(?! mobile)|t mobile|stripe|shop if (?:i|y)|mortgages?|ikea|home depot|walmart|costco|lowes|best buy|wayfair|"
+    r"robinhood|comcast|verizon|at (?:and )?t(?! mobile)|t mobile|stripe|etsy|shop if (?:i|y)|mortgages?|ikea|home depot|walmart|costco|lowes|best buy|wayfair|"
     # other airlines, rail and coach, travel sites, hotel chains, rental cars, utilities, carriers
     r"delta(?: air lines| airlines)?|united(?! (?:states|kingdom|nations|arab))(?: airlines)?|american airlines|southwest|"
     r"jetblue|jet blue|alaska airlines|spirit airlines|frontier airlines|hawaiian airlines|ryanair|easyjet|"
@@ -1097,10 +1137,12 @@ def knowledge_query(text: str) -> str:
 def foreign_products(norm: str, article: str = "") -> list[str]:
     """Third-party product names the caller mentions that `article` (the retrieved one) does not name
     as a word: "reset my gmail password" is ours when the article covers Gmail sign-in, and "chase"
-    is not named by "purchase"."""
+    is not named by "purchase". When the article names one of several ("sell on Amazon or Etsy" and an
+    article about selling on Amazon), the question is about what the article covers: none is foreign."""
     found = {m.group(1) for m in _FOREIGN.finditer(norm)}
     words = f" {normalize(article)} " if found and article else " "
-    return sorted(f for f in found if f" {f} " not in words)
+    foreign = sorted(f for f in found if f" {f} " not in words)
+    return foreign if len(foreign) == len(found) else []
 
 
 # the caller's thing is someone else's service ("how do I set up voicemail on my landline? it's with
@@ -1113,4 +1155,25 @@ _ELSEWHERE = _rx(r"\b(?:it is|that is|which is|they are|this is|mine is|it was|t
 def elsewhere(norm: str) -> bool:
     """The caller says what they ask about is with another company."""
     return bool(_ELSEWHERE.search(norm))
+
+
+# advice on the caller's own tax and legal obligations: a help center says how the product handles taxes,
+# never what a tax authority or the law requires of this caller ("is a client lunch deductible", "do I
+# need to register for sales tax in Texas", "should I classify my driver as a contractor or an employee")
+_GENERAL_ADVICE = _rx(
+    r"\b(?:can|could|should|do|may) (?:i|we) (?:deduct|write off)\b", r"\b(?:how|when) (?:do|can|should) (?:i|we) (?:deduct|write off)\b",
+    r"\b(?:is|are) (?:\w+ ){0,6}(?:tax )?deductible\b", r"\bdeduct\w* (?:\w+ ){0,4}(?:on|from) (?:my|our) (?:taxes|tax return)\b",
+    r"\bdeduction better\b",
+    r"\bdo (?:i|we) (?:need|have) to (?:register|get registered) (?:for|with) (?:\w+ ){0,2}(?:sales tax|vat|gst|taxes|tax|"
+    r"a (?:tax|business|sales tax) (?:id|number|license|permit)|an ein|a license|a permit)\b",
+    r"\bshould (?:i|we) (?:classify|treat|hire|pay|count) (?:\w+ ){0,4}as (?:an? )?(?:employee|contractor|w 2|1099)\b",
+    r"\b(?:irs|hmrc|cra|tax) audit\b",
+    r"\bunder (?:[a-z]+ ){0,2}(?:law|laws|tax law|tax rules|labou?r law)\b",
+    r"\b(?:[a-z]+ to [a-z]+ )exchange rate\b", r"\bexchange rate (?:today|right now|this (?:morning|week))\b",
+)
+
+
+def general_advice(norm: str) -> bool:
+    """The caller asks what the law or a tax authority requires of them, or for live market figures."""
+    return bool(_GENERAL_ADVICE.search(norm))
 

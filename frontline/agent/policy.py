@@ -283,13 +283,19 @@ class DefaultPolicy:
 
         qnorm = intents.normalize(query)
         foreign = intents.foreign_products(qnorm, article=(top.title + "\n" + top.text) if top is not None else "")
-        if foreign or intents.elsewhere(qnorm):
-            # "reset my password in asana", "my landline is with another company": someone else's product
-            yield Note({"decision": "out_of_scope", "foreign_products": foreign or ["another company"]})
-            about = foreign[0].title() if foreign else "services from another company"
-            yield Say("I'm sorry, I can only help with {} products, and I don't have information about {}. "
-                      "Would you like me to connect you with a member of our team?".format(
-                          self.profile.company, about), kind="clarify")
+        advice = not foreign and intents.general_advice(qnorm)
+        if foreign or advice or intents.elsewhere(qnorm):
+            # "reset my password in asana", "my landline is with another company": someone else's product;
+            # "is a client lunch deductible": what the law asks of the caller, not how our product works
+            if advice:
+                yield Note({"decision": "out_of_scope", "general_advice": True})
+                line = "I'm sorry, I can't give tax or legal advice; I can only help with how {} works."
+            else:
+                yield Note({"decision": "out_of_scope", "foreign_products": foreign or ["another company"]})
+                about = foreign[0].title() if foreign else "services from another company"
+                line = "I'm sorry, I can only help with {} products, and I don't have information about " + about + "."
+            yield Say((line + " Would you like me to connect you with a member of our team?").format(self.profile.company),
+                      kind="clarify")
             t.state["offer"] = {"reason": "out_of_scope", "confidence": p_ok}
             return
         if top is not None and p_ok >= self.profile.handoff_confidence_threshold:
