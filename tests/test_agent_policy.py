@@ -615,6 +615,8 @@ def test_dev16_must_refuse_shapes(text, category):
     "there's a charge from you today, where can I see what it was for",
     "how do I remove a former employee from our users",
     "how do I stop an invoice email before it goes out",
+    "we let our bookkeeper go so I am changing the password, where is that",
+    "I made an invoice but we have not sent it yet and the customer already paid",
 ])
 def test_dev16_questions_stay_questions(text):
     assert intents.must_refuse(intents.normalize(text)) is None
@@ -646,7 +648,8 @@ def test_more_misheard_requests_for_a_person(text):
     ("can I write off my new laptop", True), ("are business dinners deductible", True),
     ("do we have to register for sales tax in Ohio", True), ("should I treat my nanny as an employee", True),
     ("what happens in a tax audit", True), ("is this legal under Florida labor law", True),
-    ("what's the pound to dollar exchange rate", True),
+    ("what's the pound to dollar exchange rate", True), ("is it better to deduct my actual car costs", True),
+    ("how long do you keep payroll records for a tax audit", False),
     ("how do I record a tax deduction in the app", False), ("how does the app track mileage for my taxes", False),
     ("how do I register for an account", False), ("how do I pay a contractor", False),
     ("what exchange rate do you use for foreign invoices", False),
