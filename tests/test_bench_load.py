@@ -14,9 +14,13 @@ def test_percentiles():
 
 
 @pytest.mark.slow
-async def test_overflow_calls_get_the_apology_and_are_not_admitted(tmp_path):
+async def test_overflow_calls_get_the_apology_and_are_not_admitted(db, tmp_path, monkeypatch):
     """3 callers, capacity 2: admitted calls are answered; the overflow caller gets at_capacity."""
     from frontline.bench.load import plot, run_load
+
+    # the server subprocess inherits it: the session's database, not an embedded server of its own
+    # started (and left running) in the data folder (its intent-model cache stays shared there)
+    monkeypatch.setenv("DATABASE_URL", db.url)
 
     res = await run_load(3, 12.0, False, max_calls=2)
     lv = res["levels"][0]

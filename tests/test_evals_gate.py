@@ -107,13 +107,15 @@ def _gate(*args, env=None):
 
 
 @pytest.mark.slow
-def test_gate_cli_on_a_text_slice(tmp_path):
+def test_gate_cli_on_a_text_slice(db, tmp_path):
     """The real gate on a 12-row slice: same rows as the committed baseline → no drop; a baseline in
     which those rows had all passed → the gate must fail on the drop. Exit code follows the checks."""
     base = tmp_path / "baseline.json"
     shutil.copy(ROOT / "evals" / "baseline.json", base)
     out = tmp_path / "gate.json"
-    env = dict(os.environ, COLUMNS="140")
+    # the session's database: without it the CLI would start (and leave running) an embedded server in
+    # the data folder (its intent-model cache stays shared there)
+    env = dict(os.environ, COLUMNS="140", DATABASE_URL=db.url)
     p = _gate("--mode", "text", "--slice", "12", "--baseline", str(base), "--json-out", str(out), env=env)
     res = json.loads(out.read_text())
     assert res["n"] == 12 and set(res["metrics"]) == set(g.SUITES), p.stdout + p.stderr
