@@ -56,6 +56,22 @@ def test_fit_is_deterministic_and_cached(clf, tmp_path, monkeypatch):
     assert p.shape == (1, len(c.labels)) and abs(float(p.sum()) - 1.0) < 1e-4
 
 
+def test_old_fits_are_pruned_from_the_cache(tmp_path):
+    import os
+
+    for i in range(5):
+        f = tmp_path / f"intent-model-{i}.npz"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "intent-model-9.tmp.npz").write_bytes(b"x")  # another process mid-write: left alone
+    (tmp_path / "other.npz").write_bytes(b"x")
+    gone = intent_model.prune_cache(tmp_path, keep=3)
+    assert sorted(f.name for f in gone) == ["intent-model-0.npz", "intent-model-1.npz"]
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["intent-model-2.npz", "intent-model-3.npz",
+                                                          "intent-model-4.npz", "intent-model-9.tmp.npz",
+                                                          "other.npz"]
+
+
 def test_cache_key_follows_the_normaliser(monkeypatch):
     """A change to the rules' normaliser changes what the model reads, so it must miss the cache."""
     from frontline.agent import intents

@@ -187,6 +187,24 @@ def _cache_path(key: str) -> Path | None:
         return None
 
 
+CACHE_KEEP = 3  # fits kept on disk (~7 MB each): the current one and a couple for other checkouts
+
+
+def prune_cache(folder: Path, keep: int = CACHE_KEEP) -> list[Path]:
+    """Delete all but the `keep` most recently written intent-model fits in `folder`: each change to the
+    training turns or the normaliser writes a new one, and old ones would pile up. Returns the deleted."""
+    fits = sorted((f for f in folder.glob("intent-model-*.npz") if not f.name.endswith(".tmp.npz")),
+                  key=lambda f: f.stat().st_mtime, reverse=True)
+    gone = []
+    for f in fits[keep:]:
+        try:
+            f.unlink()
+            gone.append(f)
+        except OSError:  # another process got there first, or read-only: leave it
+            pass
+    return gone
+
+
 def cache_key(rows: Sequence[tuple[str, str]], texts: Sequence[str], embedder_name: str) -> str:
     """Hash of what the fit depends on. It covers the text the model reads (`texts`, the rows'
     model_text), not the raw rows: a change to the rules' normaliser (a contraction, an ASR repair)
@@ -218,6 +236,7 @@ def train(embedder, rows: Sequence[tuple[str, str]], *, embedder_name: str = "")
             tmp = path.with_suffix(".tmp.npz")
             np.savez(tmp, W=model.W, b=model.b, labels=np.array(labels))
             tmp.replace(path)
+            prune_cache(path.parent)
         except OSError as e:
             log.warning("could not cache the intent model at %s: %s", path, e)
     return model
