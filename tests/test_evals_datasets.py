@@ -24,6 +24,7 @@ PAIRS = [
     ("evals/dev12/decisions.jsonl", "helpcenter/orbit"), ("evals/dev13/decisions.jsonl", "helpcenter/tidewell"),
     ("evals/dev14/decisions.jsonl", "helpcenter/brightwater"), ("evals/dev15/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand"), ("evals/dev16/decisions.jsonl", "helpcenter/tallyhand"),
+    ("evals/dev17/decisions.jsonl", "helpcenter/tallyhand"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
