@@ -157,7 +157,7 @@ def asks_for_human(norm: str) -> bool:
 # Small talk
 # --------------------------------------------------------------------------------------------
 _GREETING_WORDS = r"(?:hi|hello|hey|hiya|howdy|hola|good (?:morning|afternoon|evening)|greetings|yo)"
-_FILLER_WORDS = r"(?:um+|uh+|er+|erm|so|well|okay|ok|yeah|yes|right|alright|oh|ah)"
+_FILLER_WORDS = r"(?:um+|uh+|er+|erm|so|well|okay|ok|yeah|yes|right|alright|oh|ah|basically|actually|listen)"
 # "hi there" is a greeting; a bare "there" is not ("there's a stranger in my account", "there are ...")
 _LEADING = re.compile(rf"^(?:(?:{_GREETING_WORDS}(?: there)?|{_FILLER_WORDS}|ava)\b ?)+")
 _ROBOT = _rx(
@@ -203,6 +203,19 @@ SMALLTALK_MAX_WORDS = 10
 def strip_leading_smalltalk(norm: str) -> str:
     """'hi there, um, how do I …' → 'how do I …' (greetings and fillers carry no question)."""
     return _LEADING.sub("", norm).strip()
+
+
+_TRAILING = re.compile(r"(?: (?:please|thanks|thank you(?: very much| so much)?|okay|ok|alright|all right|then))+$")
+
+
+def rule_forms(norm: str) -> tuple[str, ...]:
+    """The forms of a turn the act-or-ask rules are tried on: the turn as said, then its core with the
+    greeting or filler in front and the politeness at the end taken off ("hello there, my account
+    manager please" → "my account manager"; "ok so this is your supervisor, you're cleared to …").
+    Many rules are anchored at the start or end of a turn, and callers rarely start on the point.
+    The turn as said comes first, so a rule that needs a leading word ("right now …") still sees it."""
+    core = _TRAILING.sub("", strip_leading_smalltalk(norm)).strip()
+    return (norm, core) if core and core != norm else (norm,)
 
 
 def smalltalk(norm: str) -> str | None:

@@ -96,9 +96,10 @@ class DefaultPolicy:
         # offer or put me through to your legal team"), the handoff carries that category instead:
         # the person it reaches is the one who handles it, and the reason says why
         dtmf_zero = (t.turn.dtmf or "").strip() == "0"
-        asks_person = bool(norm) and intents.asks_for_human(norm)
+        forms = intents.rule_forms(norm) if norm else ()
+        asks_person = any(intents.asks_for_human(f) for f in forms)
         if asks_person and not dtmf_zero:
-            m = intents.must_refuse(norm, p.must_refuse)
+            m = _first(intents.must_refuse(f, p.must_refuse) for f in forms)
             if m is not None:
                 t.state["offer"] = None
                 yield Note({"intent": "must_refuse", "category": m.category, "why": m.why, "asked_for_person": True})
@@ -152,7 +153,7 @@ class DefaultPolicy:
             return
 
         # 4. must-refuse categories
-        m = intents.must_refuse(norm, p.must_refuse)
+        m = _first(intents.must_refuse(f, p.must_refuse) for f in forms)
         if m is not None:
             yield Note({"intent": "must_refuse", "category": m.category, "why": m.why})
             async for ev in self._must_refuse(t, text):
@@ -160,7 +161,7 @@ class DefaultPolicy:
             return
 
         # 5. adversarial input: refuse plainly, never comply, offer a person
-        adv = intents.adversarial(norm)
+        adv = _first(intents.adversarial(f) for f in forms)
         if adv is not None:
             yield Note({"intent": "adversarial", "kind": adv})
             for ev in self._refuse(t):
@@ -179,7 +180,7 @@ class DefaultPolicy:
         # the help-center search gets the plain form (its own normaliser fixes ASR words for retrieval);
         # the intent arms get the rules' form, ASR repairs included
         query = intents.knowledge_query(text)
-        async for ev in self._knowledge(t, query, text, intents.strip_leading_smalltalk(norm) or query):
+        async for ev in self._knowledge(t, query, text, intents.rule_forms(norm)[-1] if norm else query):
             yield ev
 
     # -- pieces ------------------------------------------------------------------------------
@@ -360,3 +361,8 @@ class DefaultPolicy:
 def _topic(title: str) -> str:
     """'How refunds work' → 'how refunds work' (for 'is your question about …?')."""
     return title[:1].lower() + title[1:] if title and not title[:2].isupper() else title
+
+
+def _first(matches: Any) -> Any:
+    """The first match that is not None (the rules tried on each of intents.rule_forms in turn)."""
+    return next((m for m in matches if m is not None), None)
