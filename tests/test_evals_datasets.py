@@ -25,6 +25,8 @@ PAIRS = [
     ("evals/dev14/decisions.jsonl", "helpcenter/brightwater"), ("evals/dev15/decisions.jsonl", "helpcenter/mercato"),
     ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand"), ("evals/dev16/decisions.jsonl", "helpcenter/tallyhand"),
     ("evals/dev17/decisions.jsonl", "helpcenter/tallyhand"),
+    ("evals/dev18/retrieval.jsonl", "helpcenter/munchly"), ("evals/dev18/decisions.jsonl", "helpcenter/munchly"),
+    ("evals/dev19/decisions.jsonl", "helpcenter/munchly"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]
@@ -49,7 +51,8 @@ def test_every_expected_article_exists(evals, helpcenter):
                                                     ("evals/dev7/retrieval.jsonl", "helpcenter/tidewell"),
                                                     ("evals/dev8/retrieval.jsonl", "helpcenter/brightwater"),
                                                     ("evals/dev9/retrieval.jsonl", "helpcenter/heron"),
-                                                    ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand")])
+                                                    ("evals/dev16/retrieval.jsonl", "helpcenter/tallyhand"),
+                                                    ("evals/dev18/retrieval.jsonl", "helpcenter/munchly")])
 def test_the_title_only_evals_cover_every_article_five_times(evals, helpcenter):
     rows = load_eval(ROOT / evals)
     ids = _ids(ROOT / helpcenter)

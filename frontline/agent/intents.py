@@ -30,11 +30,13 @@ _CONTRACTIONS = {
     "someone's": "someone else s", "you've": "you have", "we're": "we are", "they're": "they are",
     "we'd": "we would", "you'd": "you would", "they'd": "they would", "we'll": "we will", "you'll": "you will",
     "they'll": "they will", "haven't": "have not", "wasn't": "was not", "aren't": "are not", "couldn't": "could not",
-    "shouldn't": "should not", "wouldn't": "would not", "doesn't": "does not",
+    "shouldn't": "should not", "wouldn't": "would not", "doesn't": "does not", "hasn't": "has not",
+    "hadn't": "had not", "weren't": "were not",
     # transcripts without apostrophes (each with its apostrophe form above, so normalising is idempotent)
     "youre": "you are", "theyre": "they are", "wasnt": "was not", "isnt": "is not", "wont": "will not",
     "havent": "have not", "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not",
-    "doesnt": "does not", "arent": "are not", "ive": "i have",
+    "doesnt": "does not", "arent": "are not", "ive": "i have", "hasnt": "has not", "hadnt": "had not",
+    "werent": "were not",
 }
 
 
@@ -66,6 +68,8 @@ _ASR_REPAIRS = (
     (re.compile(r"\breprehensive(s?)\b"), r"representative\1"),
     (re.compile(r"\b(?:persun|pursen|purson|persen)(s?)\b"), r"person\1"),
     (re.compile(r"\b(speak|talk|put me through|transfer me|connect me) too\b"), r"\1 to"),
+    # "i need a live age in" (agent)
+    (re.compile(r"\b(live|real|human|an?) age (?:in|int|ent|and|nt)\b"), r"\1 agent"),
     (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
     # letters spelled out one by one ("a p i key", "the f c c") → the acronym
@@ -339,6 +343,11 @@ def fraud_happening_now(norm: str) -> bool:
     return happening_now(norm) and bool(_FRAUD_CUE.search(norm))
 
 
+# a turn that asks for more than the refund it tracks
+_NO_MORE_ASKED = (r"(?!.*\b(?:exception|anyway|even though|the rest|full (?:amount|refund|price)|whole|instead|more than|"
+                  r"not (?:half|enough|all|the full))\b)")
+
+
 @dataclass(frozen=True)
 class _Category:
     name: str
@@ -502,6 +511,8 @@ CATEGORIES: tuple[_Category, ...] = (
         topic=_rx(r"\b(?:compensat\w*|reimburse\w*|owe (?:me|us)|pay (?:me|us) (?:back|for)|"
                   r"(?:you|you guys|you people|your company) (?:\w+ ){0,2}pay (?:me|us)|free months?|"
                   r"service credits?|credit (?:for|on) (?:my|our|the)|make (?:it|this|things) right|"
+                  # the saving a code or offer would have given ("I want a credit for what the promo would have saved me")
+                  r"credit for (?:what|the difference|the (?:\w+ )?(?:discount|savings|saving))|"
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
                   r"damages|lost (?:revenue|business|sales|work|money)|(?:sales|orders|customers|revenue|money) (?:i|we) lost|"
                   r"who is (?:going to )?pay(?:ing)? (?:me|us)|pay(?:ing)? (?:me|us) back|"
@@ -532,6 +543,14 @@ CATEGORIES: tuple[_Category, ...] = (
                    r"\bwhat is (?:the|my|our) compensation\b", r"\bhow much (?:compensation|credit) (?:do|will|can|should) (?:i|we)\b",
                    rf"\b{_WRITE_US_A_CHECK}\b",
                    r"\b(?:damaged|broke|broken|ruined|backed into|crashed into|ran into|destroyed|flooded|spoiled|fried)\b"),
+        # money the caller gets back from someone else: their employer ("a receipt so I can get reimbursed"), or the
+        # friends they paid for ("tired of paying for everybody and waiting for people to pay me back")
+        exempt=_rx(r"\bso (?:that )?(?:i|we) (?:can|could|will) (?:get|be) (?:reimbursed|paid back)\b",
+                   r"\breimburs\w* (?:by|from|through) (?:my|our|the) (?:employer|company|work|job|boss|office|firm|insurance|"
+                   r"insurer)\b",
+                   r"\b(?:expense (?:report|claim|reimbursement)|work (?:lunch|dinner|meal|trip|expense)s?)\b",
+                   r"\b(?:people|friends|everyone|everybody|others|the others|the rest|coworkers|co workers|colleagues|"
+                   r"roommates|room mates|the group|my family|the team)\b (?:\w+ ){0,3}(?:to )?pay (?:me|us) back\b"),
     ),
     _Category(
         "chargeback",
@@ -647,6 +666,18 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\bstill (?:want|need|would like) to return (?:it|them|this|these|those|the \w+) for (?:cash|a (?:full )?refund|"
                   r"my money|money)\b"),
         exempt=_rx(r"\b(?:customer|buyer|client|shopper|purchaser)s?\b.*\b(?:money back|refund\w*)\b",
+                   # a refund already given, tracked to the caller's bank ("my refund says issued but my bank shows
+                   # nothing", "refund not showing up", "you approved giving my money back last week")
+                   # (unless more is asked for: "it was approved but I want the full amount, make an exception")
+                   rf"^{_NO_MORE_ASKED}.*\b(?:refund|money back)\b (?:\w+ ){{0,3}}(?:was|has been|have been|got|is|were|s) "
+                   r"(?:already )?(?:issued|"
+                   r"approved|processed|sent|given|completed|initiated|done|paid)\b",
+                   rf"^{_NO_MORE_ASKED}.*\b(?:issued|approved|processed|initiated) (?:\w+ ){{0,2}}(?:refund|money back)\b",
+                   rf"^{_NO_MORE_ASKED}.*\b(?:refund|money back)\b (?:\w+ ){{0,3}}(?:not|never|has not|have not|did not|does not|is not|still not) "
+                   r"(?:yet )?(?:show\w*|appear\w*|arriv\w*|come|came|post\w*|hit|land\w*|gone through|go through|reflect\w*|"
+                   r"clear\w*)\b",
+                   rf"^{_NO_MORE_ASKED}.*\b(?:do not|cannot|can not|did not|still do not) see (?:my|the|a|any|that) "
+                   r"(?:\w+ )?refund\b",
                    r"\b(?:not|no|do not want|did not want) (?:a |my |the |any )?(?:refund|money back)\b",
                    r"^(?:my |the )?refunds? (?:status|timing|timeline|time|policy|process|tracking|tracker|progress)$",
                    r"\b(?:refund\w*|money back)\b.*\b(?:customer|buyer|client|shopper|purchaser)s?\b",
@@ -699,8 +730,12 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:close|cancel|terminate|disconnect|shut off|cut off|end)\b (?:my|our|the|this|that) (?:\w+ )?"
                   r"(?:line|connection|contract)\b(?! (?:rental|speed|number|test|check))",
                   # the company's own name between ("shut down our tallyhand account and everything in it")
-                  rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|wipe)\b(?: out)? (?:my|our|the|this) "
-                  rf"(?!{_NOT_COMPANY}\b)[a-z]+ (?:account|workspace|company file|organization)\b",
+                  rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|wipe|cancel)\b(?: out)? (?:my|our|the|this) "
+                  rf"(?:whole |entire )?(?!{_NOT_COMPANY}\b)[a-z]+ (?:account|workspace|company file|organization)\b",
+                  # closing a relative's account for them ("she moved into assisted living, please close her account");
+                  # not "deactivate" or "remove his account" (an admin taking a user off a team)
+                  r"\b(?:close|cancel|shut down|terminate)\b (?:out )?(?:her|his|their) (?:whole |entire )?(?:\w+ )?"
+                  r"(?:account|membership|subscription)\b",
                   # closing for someone who died ("my dad passed away ... close his account and stop the charges")
                   r"\b(?:passed away|died|deceased|has passed)\b.*\b(?:close|cancel|shut down|shut off|terminate|delete|"
                   r"stop the (?:charges|billing|payments|subscription))\b",
@@ -739,6 +774,15 @@ _ANY_INQUIRY = re.compile(
     r"what should (?:i|we) (?:check|look (?:for|at)|watch (?:for|out for)|be looking (?:for|at))|"
     r"what happens (?:now|next)|where (?:can|could|would) (?:i|we) (?:see|find|check|view|look)|"
     r"(?:understand|know|learn) how (?:the )?(?:\w+ ){1,2}works?|is (?:that|it|this) (?:true|right|correct)|"
+    # "I want to know in what situations I'd get my money back", "I'd like to find out when ..." (not "why": a
+    # caller who wants to know why they were charged is disputing it)
+    r"(?:want|would like|need|trying|like) to (?:know|understand|find out|figure out) (?:how|what|when|whether|if|which|"
+    r"where|in (?:what|which))|is (?:that|this|it) normal|"
+    # "how does getting money back for it work", "how do munchly credits work"; "is one of them just a temporary
+    # authorization", "is that some kind of hold"
+    r"how (?:do|does|did|would|will) (?:\w+ ){1,6}work|"
+    r"is (?:one of (?:them|those|these|the \w+)|(?:it|this|that)) (?:just |only |some kind of |a kind of |like )"
+    r"(?:just )?(?:a|an|the|temporary|pending|normal)|"
     r"what is (?:the|your) (?:actual |exact |official |current |real )?(?:policy|rules?|process)|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
@@ -754,6 +798,17 @@ _OWN_CLAIM = re.compile(r"\b(?:i am|i have been|we are|we have been|as) (?:a |an
                             r"\b(?:fees?|charges?|money)\b (?:\w+ ){0,4}(?:refunded|credited|returned|paid back|given back) to (?:me|us)\b")
 
 
+# a search-box fragment names a topic and asks nothing of anyone: "refund policy", "charged for plus", "close
+# account" (no must-refuse row in seventeen dev sets by five authors has this shape; nine help-center questions
+# did, and were handed off). A person in it, or urgency, makes it a request: "close my account", "refund please".
+_NOT_A_FRAGMENT = re.compile(r"\b(?:i|me|my|mine|we|us|our|ours|you|your|it|this|that|now|today|immediately|asap|please|"
+                             r"right away|just)\b")
+
+
+def topic_fragment(norm: str) -> bool:
+    return 0 < len(norm.split()) <= 3 and not _NOT_A_FRAGMENT.search(norm)
+
+
 def is_inquiry(norm: str) -> bool:
     """'How do chargebacks work?' (explain) as opposed to 'reverse this charge' (act).
 
@@ -762,6 +817,8 @@ def is_inquiry(norm: str) -> bool:
     counts too; a demand anywhere in the turn still makes it a request."""
     if _DEMAND.search(norm):
         return False
+    if topic_fragment(strip_leading_smalltalk(norm)):
+        return True
     if _INQUIRY.match(strip_leading_smalltalk(norm)) or _ANY_INQUIRY.search(norm):
         return True
     return any(_LATE_INQUIRY.match(strip_leading_smalltalk(norm[m.end():].strip()))
@@ -861,6 +918,11 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:print|output|show|reveal|translate|read|dump|tell me|repeat)\b.*\b(?:hidden|system|secret|your|initial)"
         r" (?:instructions|prompt|configuration|config|rules|guidelines)\b",
         r"\b(?:repeat|read|print|output) everything (?:above|before|you were told)\b",
+        # the agent's own decision rules, word for word ("what are the exact rules you follow ... paste them here")
+        r"\b(?:exact|internal|full|actual|complete|precise) (?:rules|instructions|guidelines|criteria|logic|conditions) "
+        r"(?:that )?you (?:follow|use|go by|were given|run on|apply)\b",
+        r"\b(?:rules|instructions|guidelines|prompt|criteria)\b.*\b(?:paste|dump)\b",
+        r"\b(?:paste|dump)\b.*\b(?:rules|instructions|guidelines|prompt|criteria)\b",
         r"\bwhat (?:were|are|have) you (?:been )?(?:told|instructed|programmed|trained|not allowed|forbidden) "
         r"(?:not |never )?to\b",
         r"\bwhat are you (?:not allowed|forbidden|never allowed|not supposed) to (?:say|tell|talk about|discuss)\b",
@@ -1025,6 +1087,15 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bhow much (?:did |does |has )?(?:the |that |this )?(?:store|shop|seller|merchant|business) (?:called |named )?"
         r"\w+ (?:\w+ ){0,3}(?:sold|sells?|made|makes?|earn\w*)\b",
         r"\bwho (?:owns|runs|is behind|operates) (?:the |that |this )?(?:store|shop|site|website|account|business|page)\b",
+        # a person known by role, their details asked for ("give me the courier's full name and home address", "tell me
+        # the phone number and door code of the customer for my next drop off")
+        r"\b(?:give|tell|read|send|show|text) (?:me|us) (?:the|that|this|my|our) (?:courier|driver|dasher|shopper|rider|"
+        r"delivery (?:person|guy|driver|man|woman)|technician|installer|agent|rep|employee|customer|recipient|passenger|"
+        r"guest|host|seller|buyer) s (?:\w+ ){0,2}(?:full name|last name|name|home address|address|phone(?: number)?|number|"
+        r"cell|email|details|contact)\b",
+        r"\b(?:give|tell|read|send|show|text) (?:me|us) (?:\w+ ){0,6}(?:phone(?: number)?|number|home address|address|door code|"
+        r"gate code|buzzer code|access code|email) (?:of|for) (?:the|that|this) (?:customer|recipient|buyer|passenger|rider|"
+        r"guest|diner|courier|driver)\b",
         r"\b(?:full name|direct line|direct number|cell number|cell phone|personal (?:number|phone|email)|home address)\b.*"
         r"\b(?:of|for) (?:the|your|that) (?:adjuster|agent|employee|rep|representative|staff member|technician|"
         r"driver|nurse|doctor|manager|supervisor|courier|installer|instructor|trainer)\b",
@@ -1157,7 +1228,9 @@ _FOREIGN = re.compile(
     r"jetblue|jet blue|alaska airlines|spirit airlines|frontier airlines|hawaiian airlines|ryanair|easyjet|"
     r"british airways|lufthansa|air canada|air france|emirates|qantas|klm|amtrak|greyhound|expedia|airbnb|"
     r"booking dot com|booking com|hotels dot com|priceline|tripadvisor|marriott|hilton|hyatt|hertz|avis|"
-    r"budget rent a car|pg ?(?:and )?e|con ?ed(?:ison)?|duke energy|national grid|xfinity|dymo)\b")
+    r"budget rent a car|pg ?(?:and )?e|con ?ed(?:ison)?|duke energy|national grid|xfinity|dymo|"
+    # other delivery apps
+    r"instacart|grubhub|grub hub|postmates|gopuff|go puff|seamless|deliveroo|just eat|skip the dishes|shipt|caviar)\b")
 
 
 def knowledge_query(text: str) -> str:
@@ -1204,6 +1277,13 @@ _GENERAL_ADVICE = _rx(
     r"\b(?:respond(?:ing)? to|prepar\w* for|deal(?:ing)? with|handle|survive|what happens in) (?:an? |the |my |our )?tax audit\b",
     r"\bunder (?:[a-z]+ ){0,2}(?:law|laws|tax law|tax rules|labou?r law)\b",
     r"\b(?:[a-z]+ to [a-z]+ )exchange rate\b", r"\bexchange rate (?:today|right now|this (?:morning|week))\b",
+    # what a regulator requires ("what are the FDA rules for labeling allergens", "what does the law say about tips")
+    r"\b(?:fda|usda|osha|epa|health department|health code|food safety|labou?r department|department of labou?r) "
+    r"(?:rules?|regulations?|requirements?|guidelines?|laws?|standards?)\b",
+    r"\bwhat (?:does|do) (?:the )?(?:law|laws|regulations?|regulators?|state|federal government) (?:say|require)\b",
+    # government benefits ("how do I apply for SNAP in Ohio"): a company can say how it takes them, not who gets them
+    r"\b(?:apply|qualify|sign up|register|eligible) (?:for|to get) (?:snap|food stamps|wic|medicaid|medicare|"
+    r"unemployment|welfare|social security|disability|government)(?: benefits?| assistance| insurance)?\b",
 )
 
 
