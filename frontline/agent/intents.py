@@ -70,7 +70,9 @@ _ASR_REPAIRS = (
     (re.compile(r"\b(speak|talk|put me through|transfer me|connect me) too\b"), r"\1 to"),
     # "i need a live age in" (agent)
     (re.compile(r"\b(live|real|human|an?) age (?:in|int|ent|and|nt)\b"), r"\1 agent"),
-    (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
+    (re.compile(r"\bspeek\b"), "speak"),
+    # "a former contractor is logged into our account": the rules say "logged in"
+    (re.compile(r"\b(logged|signed|logging|signing) into\b"), r"\1 in to"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
     # letters spelled out one by one ("a p i key", "the f c c") → the acronym
     (re.compile(r"\b[a-z](?: [a-z]){2,}\b"), lambda m: m.group(0).replace(" ", "")),
@@ -127,7 +129,9 @@ _ASKS_HUMAN = _rx(
     r"a person|the (?:right )?(?:team|department|people))\b", r"\bwho (?:else )?can i (?:talk|speak) to\b",
     rf"\b(?:get|give|find) me (?:a |an |the |some )?(?:real |live |actual )?{_HUMAN}\b",
     rf"\b(?:i|we) (?:want|need|would like|demand|must have|insist on)(?: to (?:talk|speak|chat) (?:to|with))? "
-    rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))",
+    rf"(?:a |an |the |some |your )?(?:real |live |actual )?{_HUMAN}\b(?! (?:to|who) (?:add|invite|remove))"
+    # ("I want people to be able to find my site": the caller's customers)
+    r"(?!(?<=people) (?:to|who|can|will|would)\b)",
     rf"\b(?:is there|are there) (?:a |an |any )?(?:real |live )?(?:human|person|people|someone|somebody|agent)\b.*\b(?:talk|speak)\b",
     r"\bescalate\b",
     rf"\b(?:get|put|bring) (?:me )?(?:like )?(?:a |an |the |your |some )?(?:real |live |actual )?{_HUMAN} (?:on the (?:line|phone)|here)\b",
@@ -253,7 +257,10 @@ def smalltalk(norm: str) -> str | None:
 _INQUIRY = re.compile(
     r"^(?:(?:so|and|but|also|just|quick question|i was wondering|i wonder|can you tell me|could you tell me|"
     r"tell me|do you know|please explain|explain)\s+)*"
-    r"(?:how|what|why|when|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
+    r"(?:how|what|why|where|which|who|is there|are there|does|do you|do i|do we|is it|is a|are|will|would|"
+    # "when" opens a question ("when will I get it back") or a story ("when we signed up we were quoted ...")
+    r"when(?! (?:i|we|you|they|he|she|my \w+|our \w+) (?:\w+ )?(?:\w+ed|was|were|did|got|came|went|bought|made|paid|took|"
+    r"gave|told|said|had|saw|left|sent|spent|began|chose|built|kept|brought)\b)|"
     # a yes/no question about a thing ("do flex fares get refunded to the card"), not "do a refund now"
     r"do (?!(?:a|an|the|it|that|this|me|us|something|my|our|your|so|not|whatever|what|as)\b)(?:[a-z]+ )?[a-z]+s\b|"
     r"what happens|explain|tell me (?:about|how|what|why|when)|i (?:want|would like|need) to (?:know|understand|learn)|"
@@ -290,7 +297,14 @@ _DEMAND = re.compile(
     r"(?:deal|discount|offer|price|rate|credit)s? (?:can|could|will|would) you (?:offer|give|do|make)|"
     r"so (?:that )?(?:we|i) (?:do not|will not|would not) (?:cancel|leave|switch|walk|go elsewhere)|"
     r"what (?:can|could|will|would) you (?:offer|give|do for) (?:me|us)|"
-    r"what (?:are you|is \w+) (?:going to|gonna) do about (?:the|my|our|this|that|these|those)\b|"
+    r"what (?:are you|is \w+) (?:going to|gonna) do about (?:the|my|our|this|that|these|those|it)\b|"
+    r"what (?:you are|you will|you plan to|you intend to) (?:going to |gonna )?do about (?:it|this|that|the|my|our)\b|"
+    # "... that's not what I agreed to, and I'd like the difference corrected"
+    r"i would like (?:the|my|a|this|that|it|them) (?:\w+ ){0,2}(?:corrected|fixed|refunded|credited|reversed|removed|"
+    r"taken off|adjusted|waived)\b|"
+    # "... I never asked for a restore! Take it off my account right now!"
+    r"(?<!how do i )(?<!how to )(?<!can i )take (?:it|that|this|them) off (?:(?:my|our|the) (?:bill|account|invoice|statement|"
+    r"card)|right now|now|immediately|today)|"
     # an ultimatum: "if you don't waive it I'm leaving"
     r"if you (?:do not|will not|cannot|can not|refuse to)\b.*\b(?:i am|we are|i will|we will) (?:leaving|leave|"
     r"cancel\w*|switch\w*|going elsewhere|done|gone|walking)|"
@@ -503,6 +517,14 @@ CATEGORIES: tuple[_Category, ...] = (
                    r"\bif (?:someone|somebody|a thief|a pickpocket|anyone) (?:ever |were to |was to )?(?:stole|steals|took|takes|"
                    r"hacked|hacks|got into|gets into)\b.*\bwhat (?:would|should|do|can|will) (?:i|we)\b",
                    r"\bbefore anything (?:happens|bad happens)\b",
+                   # the phone with the codes lost or stolen, nothing else happening ("the phone that gave me the codes was
+                   # stolen last week"), a hacked *website* (malware to clean up, not a takeover of the account)
+                   r"^(?!.*\b(?:someone|somebody|stranger|they|he|she|charges?|purchases?|orders?|bought|spent|logged|signed|"
+                   r"transfer\w*|money|account|card|bank)\b).*\b(?:phone|laptop|device|tablet|computer|authenticator)s? (?:\w+ ){0,8}"
+                   r"(?:was|were|got|has been|have been) (?:lost|stolen)\b",
+                   r"^(?!.*\b(?:someone|somebody|stranger|charges?|purchases?|orders?|money|payout|bank|card|password|login)\b)"
+                   r".*\b(?:site|website|sight|web site|blog|wordpress|home page|homepage)s? (?:\w+ ){0,2}(?:got|was|is|has been|"
+                   r"been|getting) hacked\b",
                    r"\b(?:keep|kept|been|always) (?:reading|hearing|seeing) (?:about|that|stories|news)\b"),
         always=_HAPPENING_NOW,
     ),
@@ -513,6 +535,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"service credits?|credit (?:for|on) (?:my|our|the)|make (?:it|this|things) right|"
                   # the saving a code or offer would have given ("I want a credit for what the promo would have saved me")
                   r"credit for (?:what|the difference|the (?:\w+ )?(?:discount|savings|saving))|"
+                  # "so i need credits on all eighteen to pass on to my clients"; "I want you to cover our hotel"
+                  r"(?:need|want|expect|demand|deserve) (?:a |some |service |the |our )?credits? (?:on|for|across) |"
+                  r"(?:want|expect|need) you to (?:cover|pay for|reimburse|refund) (?:my|our|the|us for)|"
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
                   r"damages|lost (?:revenue|business|sales|work|money)|(?:sales|orders|customers|revenue|money) (?:i|we) lost|"
                   r"who is (?:going to )?pay(?:ing)? (?:me|us)|pay(?:ing)? (?:me|us) back|"
@@ -565,7 +590,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:accept|approve|decide|rule on|settle|overturn|drop|withdraw|close out) (?:the |this |that |my |our |"
                   r"their |his |her )?(?:customer s |buyer s |client s )?(?:dispute|chargeback)s?\b",
                   r"\bdisput\w* (?:\w+ ){0,4}(?:with|through) (?:my |our |the )?"
-                  r"(?:amex|american express|visa|mastercard|master card|discover|paypal|credit card|card company|bank)\b",
+                  r"(?:amex|american express|visa|mastercard|master card|discover|paypal|credit card|card company|bank|"
+                  r"capital one|chase|citi|citibank|bank of america|wells fargo|us bank|barclays|synchrony|navy federal|"
+                  r"usaa|credit union|card issuer|issuer)\b",
                   # the bank taking a payment back: "they are clawing it back", "the bank pulled the payment back"
                   r"\b(?:bank|card company|card issuer)\b (?:\w+ ){0,3}(?:clawing|clawed|claw|pulling|pulled|taking|took) "
                   r"(?:it|the (?:payment|money|withdrawal|charge)|that) back\b",
@@ -576,7 +603,9 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"credit card company)\b"),
         # already done by the caller: a question about what follows is still the bank dispute staff handle
         # ("I have already disputed the payment with my credit card company, so where does that leave us?")
-        always=_rx(r"\b(?:i|we) (?:have |had |just |already ){0,3}(?:filed|opened|raised|started|initiated|put in|lodged|"
+        always=_rx(r"\b(?:i|we) (?:have|had|got) (?:a|an|the) (?:charge ?back|dispute) (?:\w+ ){0,2}(?:open|opened|pending|filed|"
+                   r"going|in progress|started|underway)\b",
+                   r"\b(?:i|we) (?:have |had |just |already ){0,3}(?:filed|opened|raised|started|initiated|put in|lodged|"
                    r"disputed|reversed|done)\b(?: \w+){0,5} (?:charge ?backs?|dispute|(?:with|through|via) (?:my|our|the) "
                    r"(?:bank|card|credit card|debit card|card company|card issuer))\b"),
         # ... unless it is the caller's customer who filed it and the caller only asks what happens
@@ -593,6 +622,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:charged|billed)(?: me| us)? (?:twice|double|two times|three times|again|wrong|incorrectly|"
                   r"for something|for seats|after (?:i|we) cancel\w*|even though)\b",
                   r"\b(?:overcharged|over charged|double charged|double billed|double charge)\b",
+                  # a price other than the one agreed, asked to be put right ("that's not what I agreed to, I'd like
+                  # the difference corrected")
+                  r"\bnot what (?:i|we) (?:agreed|signed up|were quoted|was quoted|were promised|was promised)\b",
+                  r"\b(?:the )?(?:difference|overcharge|extra) (?:\w+ ){0,2}(?:corrected|refunded|credited|fixed|back|returned|"
+                  r"reimbursed|taken off|removed)\b",
                   r"\b(?:reverse|remove|take off|cancel|void|waive|refund) (?:(?:this|the|that|these|those|my|our)"
                   r"(?: (?:(?:this|last|next) )?(?:month s|months|year s|quarter s|week s|latest|last|current|recent|"
                   r"monthly|annual|renewal|overdue|late|unpaid))?|(?:this|last|next) (?:month s|year s|quarter s|week s))"
@@ -732,6 +766,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   # the company's own name between ("shut down our tallyhand account and everything in it")
                   rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|wipe|cancel)\b(?: out)? (?:my|our|the|this) "
                   rf"(?:whole |entire )?(?!{_NOT_COMPANY}\b)[a-z]+ (?:account|workspace|company file|organization)\b",
+                  r"\b(?:have|get) (?:my|our) (?:whole |entire )?(?:\w+ )?account (?:removed|deleted|closed|cancell?ed|"
+                  r"terminated|wiped|erased)\b",
                   # closing a relative's account for them ("she moved into assisted living, please close her account");
                   # not "deactivate" or "remove his account" (an admin taking a user off a team)
                   r"\b(?:close|cancel|shut down|terminate)\b (?:out )?(?:her|his|their) (?:whole |entire )?(?:\w+ )?"
@@ -781,11 +817,20 @@ _ANY_INQUIRY = re.compile(
     # "how does getting money back for it work", "how do munchly credits work"; "is one of them just a temporary
     # authorization", "is that some kind of hold"
     r"how (?:do|does|did|would|will) (?:\w+ ){1,6}work|"
+    # "can you help me understand what's on it", "how is that amount figured out"
+    r"help (?:me|us) understand|"
+    r"how (?:is|was|are|were) (?:that|the|this|it|these|those) (?:\w+ )?(?:calculated|figured(?: out)?|worked out|"
+    r"determined|decided|computed|priced|added up)|"
+    # a policy asked about in general ("can you get a refund on a domain registration?")
+    r"can (?:you|one|i|we) (?:get|request|ask for) (?:a|any) refund (?:on|for) (?:a|an|any)\b|"
     r"is (?:one of (?:them|those|these|the \w+)|(?:it|this|that)) (?:just |only |some kind of |a kind of |like )"
     r"(?:just )?(?:a|an|the|temporary|pending|normal)|"
     r"what is (?:the|your) (?:actual |exact |official |current |real )?(?:policy|rules?|process)|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
-    r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep))\b")
+    r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep)|"
+    # "if I delete my account does Driftway keep my license details"
+    r"if (?:i|we) \w+\b.*\b(?:do|does|will|would) (?:you|it|they|[a-z]+) (?:still )?(?:keep|store|save|hold|retain|delete|"
+    r"remember))\b")
 
 
 # wording that makes an exempt-looking turn the caller's own claim on us after all: they are the
@@ -1063,6 +1108,23 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b{_REVEAL}\b.*\bthe (?:patient|customer|caller|person|guest|passenger|client|user|member|account holder)s? "
         rf"(?:who|that|before|after|ahead|in front)\b",
         r"\b(?:last|previous|other|next) caller s?\b",
+        r"\b(?:last|previous|other|next) (?:person|customer|people|guy|lady|woman|man) (?:you|that you|who you) (?:talked|spoke|"
+        r"were talking|helped|had|dealt)\b",
+        # a named customer's details by booking ("i need the drivers license number for the customer on rental 4410")
+        r"\b(?:license|licence|phone|number|address|email|card|details|name|info\w*|contact)\b.*\b(?:for|of|on) the "
+        r"(?:customer|renter|driver|guest|passenger|client|member|owner) (?:on|of|for|with|in|under) (?:rental|reservation|"
+        r"booking|contract|order|account|agreement|ticket|site|domain)\b",
+        # someone else's account moved to the caller behind their back ("move his account into my name without asking him")
+        r"\b(?:move|transfer|switch|put|change) (?:his|her|their|the (?:old|previous|former|other) owner s) (?:\w+ ){0,2}"
+        r"(?:account|domain|site|website|service|number|subscription)s? (?:\w+ ){0,2}(?:into|to|under|over to|in) (?:my|our) "
+        r"name\b",
+        r"\bwithout (?:asking|telling|notifying|checking with|involving|letting) (?:him|her|them|the (?:owner|account holder|"
+        r"old owner))\b",
+        rf"\b(?:login|log in|password|credentials|access|pin|passcode)s? (?:for|to|of|into) (?:my|our) {_OTHER_PERSON} s\b",
+        # the owner's password reset and sent to the caller ("reset the owner's password and send the new one to my email")
+        r"\breset (?:the|my|his|her|their) (?:\w+ ){0,2}(?:owner|admin|boss|client|customer|account holder|employer|manager|"
+        r"wife|husband|partner) s password\b",
+        r"\bsend (?:the )?new (?:one|password|pin|code|login) to (?:my|me)\b(?: \w+){0,3} instead\b",
         r"\b(?:email|phone|number|address|name|contact)\b.*\b(?:of|for) (?:whoever|the (?:person|people|owner|guy|lady|"
         r"woman|man) (?:who|that)) (?:runs|owns|operates|manages|is behind)\b",
         r"\bwho else (?:sells|is selling|has a (?:store|shop|account)|uses|is on)\b.*\b(?:send|give|tell|list|share|"
@@ -1229,7 +1291,10 @@ _FOREIGN = re.compile(
     r"british airways|lufthansa|air canada|air france|emirates|qantas|klm|amtrak|greyhound|expedia|airbnb|"
     r"booking dot com|booking com|hotels dot com|priceline|tripadvisor|marriott|hilton|hyatt|hertz|avis|"
     r"budget rent a car|pg ?(?:and )?e|con ?ed(?:ison)?|duke energy|national grid|xfinity|dymo|"
-    # other delivery apps
+    # other delivery apps, hosts and registrars
+    r"godaddy|go daddy|bluehost|blue host|hostgator|namecheap|siteground|hostinger|dreamhost|squarespace|wix|ionos|"
+    r"digitalocean|wp engine|wpengine|kinsta|network solutions|enterprise rent a car|enterprise car rental|national car rental|"
+    r"alamo|sixt|turo|zipcar|"
     r"instacart|grubhub|grub hub|postmates|gopuff|go puff|seamless|deliveroo|just eat|skip the dishes|shipt|caviar)\b")
 
 
@@ -1252,7 +1317,12 @@ def foreign_products(norm: str, article: str = "") -> list[str]:
 
 # the caller's thing is someone else's service ("how do I set up voicemail on my landline? it's with
 # another company, not you"): the help center is about ours only, whatever the words share
-_ELSEWHERE = _rx(r"\b(?:it is|that is|which is|they are|this is|mine is|it was|that was|(?:my|our) (?:\w+ ){1,2}(?:is|are)) "
+_ELSEWHERE = _rx(
+                 # "I'm renting from a local company in Italy next month"
+                 r"\b(?:renting|rented|booked|booking|bought|buying|ordered|ordering|flying|staying|banking|shopping|hosting|"
+                 r"hosted) (?:\w+ ){0,2}(?:from|with|through|at) (?:a |an )?(?:local|different|another|other|third party|"
+                 r"independent) (?:company|provider|agency|shop|store|airline|bank|carrier|host|registrar|rental (?:company|agency)|"
+                 r"place|business)\b",r"\b(?:it is|that is|which is|they are|this is|mine is|it was|that was|(?:my|our) (?:\w+ ){1,2}(?:is|are)) "
                  r"(?:\w+ )?(?:with|through) (?:another|a different|some other|an other|other) (?:company|provider|carrier|"
                  r"network|bank|supplier|store|shop|airline|retailer|platform|service|firm|utility)\b")
 
@@ -1262,6 +1332,11 @@ def elsewhere(norm: str) -> bool:
     return bool(_ELSEWHERE.search(norm))
 
 
+_US_STATE = (r"(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|"
+             r"illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|"
+             r"missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|"
+             r"oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|"
+             r"washington|west virginia|wisconsin|wyoming|my state|this state|the us|the united states)")
 # advice on the caller's own tax and legal obligations: a help center says how the product handles taxes,
 # never what a tax authority or the law requires of this caller ("is a client lunch deductible", "do I
 # need to register for sales tax in Texas", "should I classify my driver as a contractor or an employee")
@@ -1281,6 +1356,16 @@ _GENERAL_ADVICE = _rx(
     r"\b(?:fda|usda|osha|epa|health department|health code|food safety|labou?r department|department of labou?r) "
     r"(?:rules?|regulations?|requirements?|guidelines?|laws?|standards?)\b",
     r"\bwhat (?:does|do) (?:the )?(?:law|laws|regulations?|regulators?|state|federal government) (?:say|require)\b",
+    # the caller's own tax duties ("do I need to charge my customers sales tax on digital products")
+    r"\bdo (?:i|we) (?:need|have) to (?:charge|collect|pay|file|remit) (?:\w+ ){0,3}(?:sales tax|vat|gst|use tax|taxes)\b",
+    # the law where the caller lives ("is it legal in Texas", "what age can a kid stop using a booster seat")
+    rf"\b(?:legal|illegal|legally|the law|state law|laws)\b.*\b(?:in|under) {_US_STATE}\b",
+    rf"\b(?:in|under) {_US_STATE}\b.*\b(?:legal|illegal|legally|the law|state law|laws)\b",
+    r"\b(?:what age|how old) (?:can|does|do|must|should|is|are) (?:a |my |your )?(?:kid|child|children|baby|toddler|"
+    r"teen|teenager)s? (?:\w+ ){0,3}(?:stop|start|sit|ride|use|be|drive)\b",
+    # shopping advice for the caller's own home ("the cheapest home EV charger to install in my garage")
+    r"\b(?:cheapest|best|most reliable|top rated|best rated) (?:\w+ ){0,3}(?:to (?:buy|install|get) (?:for|in|at) (?:my|our) "
+    r"(?:home|house|garage|apartment|kitchen|own car)|on the market)\b",
     # government benefits ("how do I apply for SNAP in Ohio"): a company can say how it takes them, not who gets them
     r"\b(?:apply|qualify|sign up|register|eligible) (?:for|to get) (?:snap|food stamps|wic|medicaid|medicare|"
     r"unemployment|welfare|social security|disability|government)(?: benefits?| assistance| insurance)?\b",

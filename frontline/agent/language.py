@@ -97,6 +97,8 @@ def detect_language(text: str) -> LanguageGuess:
                              f"spanish function words {es_ratio:.2f}")
     if lang == "es" and prob >= 0.9 and es_ratio >= 0.2 and en_ratio < 0.25 and n >= 3:
         return LanguageGuess("es", prob, f"langid es {prob:.2f}, spanish words {es_ratio:.2f}")
-    if lang not in ("en", "es") and prob >= 0.97 and n >= 4 and en_ratio < 0.15:
+    # (five words at least: four English keywords can look like another language, "create email address
+    # domain" → pt 0.97)
+    if lang not in ("en", "es") and prob >= 0.97 and n >= 5 and en_ratio < 0.15:
         return LanguageGuess(lang, prob, f"langid {lang} {prob:.2f}, english words {en_ratio:.2f}")
     return LanguageGuess("en", prob if lang == "en" else 1 - prob, f"langid {lang} {prob:.2f}; default english")
