@@ -153,18 +153,19 @@ wrong rate; and gradient-boosted trees on all sixteen (depth 2-3, experiment onl
 trade-off curve as the linear model (0.555 answered / 1.44% wrong, 0.574 / 1.76%). The scores'
 evidence is used up; the answered rate now waits on retrieval putting the right article first.
 
-Nine companies (2026-11-24: + Tallyhand, an accounting SaaS, and Munchly, a food-delivery app, and every
-later decision set's answerable and out-of-scope rows: 2,992 answerable, 547 out of scope). These
-WEIGHTS, unchanged, at 0.7: 0.524 answered / 1.07% wrong pooled, 48 out-of-scope rows answered;
-Tallyhand 0.467 / 0.95%, Munchly 0.512 / 1.24% (both never in the fit). Leave-one-company-out over
-the nine, same features:
+Eleven companies (2026-11-24/25: + Tallyhand, an accounting SaaS, Munchly, food delivery, Harborline, web
+hosting, and Driftway, car rental, and every later decision set's answerable and out-of-scope rows: 3,542
+answerable, 607 out of scope). These WEIGHTS, unchanged, at 0.7: 0.526 answered / 0.99% wrong pooled,
+59 out-of-scope rows answered; on the four never in the fit, Tallyhand 0.467 / 0.95%, Munchly
+0.512 / 1.24%, Harborline 0.568 / 0.71% (top-1 0.871), Driftway 0.504 / 0.37%. Leave-one-company-out
+over the eleven, same features:
                  pooled                 worst company
-  cost 2         0.535, 1.44%, 50       Acme 2.68%
-  cost 2.5       0.499, 0.97%, 42       Acme 2.10%
-  cost 3         0.475, 0.80%, 37       Acme 1.72%
-The out-of-scope rows now weigh more in the fit (a fifth of the rows, against a tenth before), so a
-refit at the same cost answers less than these WEIGHTS; cost 2 would buy one point of answered rate
-for a third more wrong answers. WEIGHTS stay.
+  cost 2         0.542, 1.36%, 62       Acme 2.87%
+  cost 2.5       0.507, 0.90%, 50       Acme 2.10%
+  cost 3         0.483, 0.76%, 44       Acme 1.72%
+The out-of-scope rows now weigh more in the fit (a seventh of the rows, against a tenth before), so a
+refit at the same cost answers less than these WEIGHTS; cost 2 would buy under two points of answered
+rate for a third more wrong answers. WEIGHTS stay.
 """
 
 
