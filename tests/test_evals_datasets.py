@@ -29,6 +29,7 @@ PAIRS = [
     ("evals/dev19/decisions.jsonl", "helpcenter/munchly"),
     ("evals/dev20/retrieval.jsonl", "helpcenter/harborline"), ("evals/dev20/decisions.jsonl", "helpcenter/harborline"),
     ("evals/dev21/retrieval.jsonl", "helpcenter/driftway"), ("evals/dev21/decisions.jsonl", "helpcenter/driftway"),
+    ("evals/dev22/decisions.jsonl", "helpcenter/harborline"), ("evals/dev23/decisions.jsonl", "helpcenter/driftway"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]

@@ -60,6 +60,8 @@ MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "ad
 MODEL_STRONG: dict[str, tuple[float, float]] = {"must_refuse": (0.9, 0.7)}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
 ALWAYS_ACT = frozenset({"legal_threat"})
+# the trained model's P(neutral) at which a question's nearest adversarial phrase is not enough to refuse it
+ADVERSARIAL_NEUTRAL_VETO = 0.9
 # ... and one that is only when it is happening now: "someone is in my account right now, what do I do"
 # goes to a person, "what should I do if I think someone got into my account" gets the article (as
 # in the lexical arm, whose in-progress words decide `happening_now`)
@@ -193,7 +195,10 @@ class SemanticMatch:
             th = (thresholds or THRESHOLDS)[self.family]
             nm = (neutral_margin or NEUTRAL_MARGIN)[self.family]
             km = (kb_margin or KB_MARGIN)[self.family]
-            vetoed = self.family == "must_refuse" and asked_how(self.kind)
+            # a how-it-works question the trained model is sure is ordinary ("how does your money-back guarantee
+            # work?" is nearest to "guarantee I'll get my money back"): the nearest phrase alone does not refuse it
+            vetoed = (self.family == "must_refuse" and asked_how(self.kind)) or (
+                self.family == "adversarial" and inquiry and self.model.get("neutral", 0.0) >= ADVERSARIAL_NEUTRAL_VETO)
             if not vetoed and self.score >= th and self.score - self.neutral >= nm and self.score - kb_score >= km:
                 # "I want a month free" is nearest to "promise me a free month"; a model sure it is a
                 # compensation demand sends it to a person rather than refusing it
