@@ -869,9 +869,8 @@ def is_inquiry(norm: str) -> bool:
     counts too; a demand anywhere in the turn still makes it a request."""
     if _DEMAND.search(norm):
         return False
-    if topic_fragment(strip_leading_smalltalk(norm)):
-        return True
-    if _INQUIRY.match(strip_leading_smalltalk(norm)) or _ANY_INQUIRY.search(norm):
+    core = strip_leading_smalltalk(norm)
+    if topic_fragment(core) or _INQUIRY.match(core) or _ANY_INQUIRY.search(norm):
         return True
     return any(_LATE_INQUIRY.match(strip_leading_smalltalk(norm[m.end():].strip()))
                for m in _CLAUSE_START.finditer(norm) if m.start() > 0)

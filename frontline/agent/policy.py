@@ -180,7 +180,7 @@ class DefaultPolicy:
         # the help-center search gets the plain form (its own normaliser fixes ASR words for retrieval);
         # the intent arms get the rules' form, ASR repairs included
         query = intents.knowledge_query(text)
-        async for ev in self._knowledge(t, query, text, intents.rule_forms(norm)[-1] if norm else query):
+        async for ev in self._knowledge(t, query, text, forms[-1] if forms else query):
             yield ev
 
     # -- pieces ------------------------------------------------------------------------------

@@ -60,12 +60,12 @@ MODEL_MAX_KB: dict[str, float] = {"caller_request": 0.6, "must_refuse": 0.6, "ad
 MODEL_STRONG: dict[str, tuple[float, float]] = {"must_refuse": (0.9, 0.7)}
 # must-refuse categories that are an action by nature (no "how does it work" reading exists)
 ALWAYS_ACT = frozenset({"legal_threat"})
-# the trained model's P(neutral) at which a question's nearest adversarial phrase is not enough to refuse it
-ADVERSARIAL_NEUTRAL_VETO = 0.9
 # ... and one that is only when it is happening now: "someone is in my account right now, what do I do"
 # goes to a person, "what should I do if I think someone got into my account" gets the article (as
 # in the lexical arm, whose in-progress words decide `happening_now`)
 ACT_WHEN_HAPPENING = frozenset({"fraud_in_progress"})
+# the trained model's P(neutral) at which a question's nearest adversarial phrase is not enough to refuse it
+ADVERSARIAL_NEUTRAL_VETO = 0.9
 DEV_CALIBRATION = """
 Grid search per family over threshold x neutral margin x KB margin, semantic arm ALONE (the lexical
 arm switched off), on evals/dev/decisions.jsonl: positives = rows of that category, negatives =
