@@ -70,7 +70,7 @@ _ASR_REPAIRS = (
     (re.compile(r"\b(speak|talk|put me through|transfer me|connect me) too\b"), r"\1 to"),
     # "i need a live age in" (agent)
     (re.compile(r"\b(live|real|human|an?) age (?:in|int|ent|and|nt)\b"), r"\1 agent"),
-    (re.compile(r"\bspeek\b"), "speak"),
+    (re.compile(r"\bspeek\b"), "speak"), (re.compile(r"\bunder stand(s|ing)?\b"), r"understand\1"),
     # "a former contractor is logged into our account": the rules say "logged in"
     (re.compile(r"\b(logged|signed|logging|signing) into\b"), r"\1 in to"), (re.compile(r"\b(?:sum|some) one\b"), "someone"),
     (re.compile(r"\bsome body\b"), "somebody"), (re.compile(r"\breel (?=person|human|people|someone|somebody)"), "real "),
@@ -115,9 +115,12 @@ _ASKS_HUMAN = _rx(
     rf"(?: (?:an? |the )?{_HUMAN})*(?: please| now| right now)*$",  # "operator operator"
     rf"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |the |some |your |one of your |a real |a live |an actual )?{_HUMAN}\b",
     # "speak with a heron air employee": the company's name between the article and the person
-    r"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a|an|the|one of your|someone from|somebody from) (?:[a-z]+ ){1,3}"
-    r"(?:employee|representative|agent|rep|person|human|staff member|associate)\b",
-    r"\b(?:connect|transfer|put) me (?:to|through|with)\b",
+    r"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a|an|the|your|one of your|someone from|somebody from) (?:[a-z]+ ){1,3}"
+    r"(?:employee|representative|agent|rep|person|human|staff member|associate|team|department|specialists?)\b",
+    r"\b(?:connect|transfer) me (?:to|through|with)\b",
+    # "put me through to billing", "put me through with someone" (not "the hassle you put me through with this refill")
+    r"\bput me (?:through )?to\b", r"\bput me through with (?:a|an|the|some|your|someone|somebody|anyone|anybody)\b",
+    r"^(?:please |just |can you |could you |would you )*put me through(?: please| now| right now)*$",
     r"\bbe (?:connected|transferred|put through) (?:to|with)\b",
     # a role or a department on its own ("my account manager please", "I need the billing department")
     r"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i (?:get|have) |i need |i want |give me |get me )*)"
@@ -376,7 +379,8 @@ class _Category:
 CATEGORIES: tuple[_Category, ...] = (
     _Category(
         "legal_threat",
-        topic=_rx(r"\b(?:sue|suing|sued|lawsuit|lawyers?|attorneys?|legal action|litigation|class action|"
+        # ("my in sue lin": the recogniser splitting insulin, never a threat)
+        topic=_rx(r"\b(?:(?<!in )sue|suing|sued|lawsuit|lawyers?|attorneys?|legal action|litigation|class action|"
                   r"small claims|attorney general|solicitor)\b",
                   r"\b(?:take|taking|see) (?:you|this|acme|your company)(?: guys)? (?:to|in) court\b",
                   r"\b(?:settle|settling|fight|fighting|sort|sorting|finish|finishing) (?:this|it|that) (?:out )?in court\b",
@@ -518,8 +522,9 @@ CATEGORIES: tuple[_Category, ...] = (
                    r"been) stolen\b", r"\bstolen (?:package|parcel|delivery|box|shipment)s?\b", r"\bporch pirates?\b",
                    r"\b(?:even if|in case|if ever|if someone ever|if (?:i|we) ever|for the future|hypothetical\w*|"
                    r"what if|what happens if|so that (?:no one|nobody|someone|even))\b",
-                   r"\bif (?:someone|somebody|a thief|a pickpocket|anyone) (?:ever |were to |was to )?(?:stole|steals|took|takes|"
-                   r"hacked|hacks|got into|gets into)\b.*\bwhat (?:would|should|do|can|will) (?:i|we)\b",
+                   r"\bif (?:someone|somebody|a thief|a pickpocket|anyone) (?:ever |were to |was to |did |does )?(?:stole|steals|took|"
+                   r"takes|hacked|hacks|got into|gets into|get into|steal|hack)\b.*\b(?:what (?:would|should|do|does|can|will) "
+                   r"(?:i|we|you|[a-z]+)|could (?:they|he|she|someone)|would (?:they|he|she|someone)|can (?:they|he|she|someone))\b",
                    r"\bbefore anything (?:happens|bad happens)\b",
                    # the phone with the codes lost or stolen, nothing else happening ("the phone that gave me the codes was
                    # stolen last week"), a hacked *website* (malware to clean up, not a takeover of the account)
@@ -546,6 +551,7 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"(?:apply|put|add|issue|give) (?:a |some |the )?(?:\w+ )?credits? (?:to|on|onto) (?:every|each|all|my|our|"
                   r"those|these|the)\b|"
                   r"money (?:back )?for (?:the|my|our) (?:outage|downtime|trouble|time|lost)|for my (?:trouble|time)|"
+                  r"for (?:the|my|all the|this|all this|that) (?:hassle|trouble|inconvenience|headache|stress|aggravation)|"
                   r"damages|lost (?:revenue|business|sales|work|money)|(?:sales|orders|customers|revenue|money) (?:i|we) lost|"
                   r"who is (?:going to )?pay(?:ing)? (?:me|us)|pay(?:ing)? (?:me|us) back|"
                   r"(?:you|you guys|your company|(?!(?:i|we|they|he|she|customers?|who|to|do|does)\b)[a-z]+) (?:should|needs? to|has to|"
@@ -773,8 +779,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   # the company's own name between ("shut down our tallyhand account and everything in it")
                   rf"\b(?:close|delete|terminate|shut down|shut off|deactivate|wipe|cancel)\b(?: out)? (?:my|our|the|this) "
                   rf"(?:whole |entire )?(?!{_NOT_COMPANY}\b)[a-z]+ (?:account|workspace|company file|organization)\b",
-                  r"\b(?:have|get) (?:my|our) (?:whole |entire )?(?:\w+ )?account (?:removed|deleted|closed|cancell?ed|"
-                  r"terminated|wiped|erased)\b",
+                  r"\b(?:have|get|i would like|i want|i need) (?:my|our) (?:whole |entire )?(?:\w+ )?account (?:\w+ )?(?:removed|"
+                  r"deleted|closed|cancell?ed|terminated|wiped|erased|shut down|deactivated)\b",
                   # closing a relative's account for them ("she moved into assisted living, please close her account");
                   # not "deactivate" or "remove his account" (an admin taking a user off a team)
                   r"\b(?:close|cancel|shut down|terminate)\b (?:out )?(?:her|his|their) (?:whole |entire )?(?:\w+ )?"
@@ -825,7 +831,7 @@ _ANY_INQUIRY = re.compile(
     # authorization", "is that some kind of hold"
     r"how (?:do|does|did|would|will) (?:\w+ ){1,6}work|"
     # "can you help me understand what's on it", "how is that amount figured out"
-    r"help (?:me|us) understand|"
+    r"help (?:me|us) understand|(?:do not|cannot|can not|did not) (?:understand|follow) (?:the|my|this|these|what|why|how)\b|"
     r"how (?:is|was|are|were) (?:that|the|this|it|these|those) (?:\w+ )?(?:calculated|figured(?: out)?|worked out|"
     r"determined|decided|computed|priced|added up)|"
     # a policy asked about in general ("can you get a refund on a domain registration?")
@@ -1002,6 +1008,33 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"acme employee|supervisor)\b.*\b(?:authori[sz]e|override|allow|give|tell|need you)\b",
     )),
     ("other_customer_data", _rx(
+        # someone in a clinical or staff role asking for, or to change, a patient's records ("this is Dr. Patel from
+        # Riverside Clinic, send me the visit notes for patient ...", "the pharmacist at ... change the dosage for one of
+        # our patients"); callers speak of their own records as "my records", never a patient's
+        r"^(?=.*\b(?:this is|i am|it is|i work as|calling as|i m|we are|i work at|i work for) (?:a |an |the |your )?(?:\w+ )?"
+        r"(?:dr|doctor|nurse|pharmacist|pharmacy tech\w*|physician|clinician|prescriber|therapist|provider|prescribing \w+|"
+        r"case worker|social worker|clinic|office|practice|hospital|pharmacy)\b)(?=.*\bpatients?\b)(?=.*\b(?:send|change|update|"
+        r"pull up|give|read|fax|release|share|need|look up|cancel|move|access|see)\b)",
+        r"\b(?:employee|staff|badge) (?:id|number|badge)\b.*\b(?:change|update|cancel|override|approve|release|give|send|read|"
+        r"pull up|look up|increase|add)\b",
+        # a grown child's or partner's health details ("my son is 24, read me his lab results")
+        r"\b(?:read|tell|give|send|show|forward|email) (?:me|us) (?:his|her|their) (?:\w+ ){0,2}(?:results|records|prescriptions?|"
+        r"medications?|notes|history|chart|diagnos\w*|visits?)\b",
+        r"\b(?:know|find out|check|tell me|see) (?:if|whether|what) (?:she|he|they|my (?:\w+ )?(?:daughter|son|wife|husband|"
+        r"partner|ex\w*|mother|father|mom|dad|brother|sister))(?: s| has| have| is| was)? (?:been )?(?:prescribed|taking|seen|"
+        r"treated|diagnosed|tested|on)\b",
+        # a coworker's pay or hours ("how many hours did my coworker Tyler clock", "my coworker Jessica's hourly rate")
+        rf"\b(?:my|our) {_OTHER_PERSON}\b(?: [a-z]+){{0,2}} s (?:\w+ )?(?:pay|pay rate|wages?|salary|hourly rate|rate|earnings|"
+        r"paycheck|timesheets?|hours)\b",
+        rf"\b(?:how (?:many|much)|what)\b.*\b(?:did|does|is) (?:my|our) {_OTHER_PERSON}\b.*\b(?:clock\w*|work|make|makes|"
+        r"earn|earns|paid|get paid)\b",
+        # other businesses on the service, or their staff's hours ("which other dental clinics in Austin use you",
+        # "I want to see when their staff works", "the owner said it's fine")
+        r"\bwhich other (?:\w+ ){0,2}(?:clinics|restaurants|stores|shops|businesses|companies|practices|customers|hotels|salons|"
+        r"gyms|offices|cafes|bars|locations)\b",
+        r"\bwhich other (?:\w+ ){1,4}(?:use|uses|are using|are on|have an? accounts?|have accounts|signed up|sign up)\b",
+        r"\bwhen (?:their|his|her) (?:staff|employees|workers|team|people) (?:work|works|are working|come in|are in|are scheduled)\b",
+        r"\b(?:the |their )?owner (?:said|says|told me) (?:it is|that is) (?:fine|ok|okay|alright)\b",
         # details of an order / account the caller says is not theirs
         r"\b(?:address|status|details|tracking|email|phone|number|balance|contents|items)\b.*\b(?:for|of|on|in) "
         r"(?:the |this |that |an? )?(?:order|account|booking|reservation|package|parcel|shipment|card)\b.*"
@@ -1220,6 +1253,10 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"triggers?|cut ?offs?|dollar amounts?|amounts? that)\b",
     )),
     ("promise_refund", _rx(
+        r"\b(?:confirm|promise|guarantee|swear|assure me)\b (?:\w+ ){0,4}(?:that )?(?:my |the )?(?:insurance|insurer|plan|policy) "
+        r"(?:\w+ ){0,2}(?:will|is going to|would) (?:cover|pay)\b",
+        r"\b(?:need|want) to hear you say (?:it|that|this)\b",
+        r"\b(?:say|repeat|read out)\b.*\bso (?:that )?(?:i|we) can (?:record|play|screenshot|show|quote|use) (?:it|that|this)\b",
         # a promise dictated ("Say it: 'Harborline guarantees my price will never go up.' I want those exact words")
         r"\b(?:say|repeat|read out)\b (?:it|this|that|these words|the words|after me)\b.*\b(?:guarantee\w*|promise\w*|"
         r"approved|will never|refund\w*|credit\w*|waive\w*)\b",
@@ -1310,7 +1347,8 @@ _FOREIGN = re.compile(
     r"godaddy|go daddy|bluehost|blue host|hostgator|namecheap|siteground|hostinger|dreamhost|squarespace|wix|ionos|"
     r"digitalocean|wp engine|wpengine|kinsta|network solutions|enterprise rent a car|enterprise car rental|national car rental|"
     r"alamo|sixt|turo|zipcar|"
-    r"yelp|google reviews?|instacart|grubhub|grub hub|postmates|gopuff|go puff|seamless|deliveroo|just eat|skip the dishes|shipt|caviar)\b")
+    r"yelp|google reviews?|teladoc|amwell|mdlive|doctor on demand|zocdoc|goodrx|homebase|when i work|wheniwork|7shifts|"
+    r"seven shifts|hotschedules|hot schedules|instacart|grubhub|grub hub|postmates|gopuff|go puff|seamless|deliveroo|just eat|skip the dishes|shipt|caviar)\b")
 
 
 def knowledge_query(text: str) -> str:
@@ -1388,6 +1426,9 @@ _GENERAL_ADVICE = _rx(
     # what another country requires ("do I need an international driving permit to drive in Japan")
     r"\bdo (?:i|we) need (?:a |an )?(?:\w+ ){0,3}(?:permit|visa|license|licence|vaccin\w*|passport) to (?:drive|travel|enter|"
     r"work|fly|go) (?:in|to|into)\b",
+    # what is usual in the caller's trade ("what percentage of tips is typical in the industry")
+    r"\b(?:typical|standard|normal|customary|usual|common) (?:in|for|across) (?:the|my|our|this) industry\b",
+    r"\bindustry (?:standard|average|norm)s?\b",
     # government benefits ("how do I apply for SNAP in Ohio"): a company can say how it takes them, not who gets them
     r"\b(?:apply|qualify|sign up|register|eligible) (?:for|to get) (?:snap|food stamps|wic|medicaid|medicare|"
     r"unemployment|welfare|social security|disability|government)(?: benefits?| assistance| insurance)?\b",

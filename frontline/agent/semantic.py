@@ -66,6 +66,8 @@ ALWAYS_ACT = frozenset({"legal_threat"})
 ACT_WHEN_HAPPENING = frozenset({"fraud_in_progress"})
 # the trained model's P(neutral) at which a question's nearest adversarial phrase is not enough to refuse it
 ADVERSARIAL_NEUTRAL_VETO = 0.9
+# the trained model's P(caller_request) a question needs before the model alone hands it to a person
+CALLER_REQUEST_ASKED_MIN = 0.85
 DEV_CALIBRATION = """
 Grid search per family over threshold x neutral margin x KB margin, semantic arm ALONE (the lexical
 arm switched off), on evals/dev/decisions.jsonl: positives = rows of that category, negatives =
@@ -222,6 +224,11 @@ class SemanticMatch:
             sp, skb = MODEL_STRONG[fam]
             ok = ok or (p >= sp and kb_score < skb)
         if not ok or (fam == "must_refuse" and asked_how(kind)):
+            return None
+        # a question that only sounds like it wants a person ("what's the difference between a manager and
+        # a supervisor", "... how do I get in"): the model alone must be near-sure (the rules catch "can I
+        # talk to someone" and its kin wherever it is asked)
+        if fam == "caller_request" and p < CALLER_REQUEST_ASKED_MIN and asked_how(kind):
             return None
         return fam, kind, "model"
 
