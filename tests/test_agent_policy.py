@@ -468,6 +468,8 @@ async def test_clarify_confirmed_answers_from_candidate(agent):
     ("does grubhub charge a service fee", ["grubhub"]), ("what is bluehost's renewal price", ["bluehost"]),
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     ("how do I set up shift swaps in homebase", ["homebase"]), ("how do I get my note from my teladoc visit", ["teladoc"]),
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    ("how do I reset my password on ADP's website", ["adp"]),
 ])
 def test_other_companies_products_are_named(text, names):
     assert intents.foreign_products(intents.normalize(text)) == names
@@ -635,6 +637,10 @@ def test_a_service_with_another_company_is_named(text, elsewhere):
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     ("I'd like my account closed effective immediately", "account_closure"),
     ("I want fifty dollars for the hassle you put me through", "compensation_demand"),
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    ("my mother died and I need her account closed", "account_closure"),
+    ("some admin we never added is editing schedules in our account this very second", "fraud_in_progress"),
+    ("the outage hit all of our stores, I want each of them credited", "compensation_demand"),
 ])
 def test_must_refuse_shapes_of_the_later_help_centers(text, category):
     m = intents.must_refuse(intents.normalize(text))
@@ -681,6 +687,10 @@ def test_must_refuse_shapes_of_the_later_help_centers(text, category):
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     "if someone did get into my account could they see my orders, what does the company do then",
     "how do you keep my in sue lin cold in the mail", "i don't understand the charges on my statement",
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    "before I decide, could you explain what you have to keep if I delete my account",
+    "I saw a login I didn't recognise weeks ago and changed my password, is there anything else I should do",
+    "what's your cancellation policy for memberships, is there a time limit",
 ])
 def test_questions_of_the_later_help_centers_stay_questions(text):
     assert intents.must_refuse(intents.normalize(text)) is None
@@ -719,6 +729,12 @@ def test_questions_of_the_later_help_centers_stay_questions(text):
     "which other bakeries in town use your app", "I want to see when their staff works at the shop across the street",
     "confirm that my insurance will cover the medication, I need to hear you say it",
     "say your claim has been approved so I can record it",
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    "this is Acme Health Plan provider services, we need to verify a member's prescriptions",
+    "she's 21 but on my plan, I have a right to see her test results",
+    "the cafe next door uses you too, what do they pay their staff",
+    "give me the phone number on file for my shift lead", "what's my coworker tom smiths hourly rate",
+    "pull up the sales report for Lucky Noodle, I'm thinking of buying the business",
 ])
 def test_adversarial_shapes_of_the_later_help_centers(text):
     assert intents.adversarial(intents.normalize(text)) is not None
@@ -742,6 +758,9 @@ def test_adversarial_shapes_of_the_later_help_centers(text):
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     "I'm a nurse, how do I request my own records", "how do I give my adult son access to my account",
     "how do I see my team's hours this week", "does insurance usually cover a video visit",
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    "how do I change the phone number on file for my employee", "I am a member, how do I see my prescriptions",
+    "I'm thinking of buying the pro plan, what does it include",
 ])
 def test_near_misses_of_the_later_help_centers_are_not_adversarial(text):
     assert intents.adversarial(intents.normalize(text)) is None
@@ -757,6 +776,8 @@ def test_near_misses_of_the_later_help_centers_are_not_adversarial(text):
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     "I'd like to speak with your onboarding team", "can I talk to your billing specialists",
     "could you connect me with my account manager", "just put me through please", "put me through with someone",
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    "billing department please", "can I talk to the doctor who saw my son", "I'd rather go through it with a live agent",
 ])
 def test_more_ways_of_asking_for_a_person(text):
     assert intents.asks_for_human(intents.normalize(text))
@@ -790,6 +811,9 @@ def test_more_ways_of_asking_for_a_person(text):
     # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
     ("what percentage of tips is typical in the industry for bussers", True), ("what's the industry standard for overtime", True),
     ("how do I set up tip pooling in the app", False),
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    ("what does Texas law say about breaks", True), ("what do federal labor laws require for minors", True),
+    ("how does the app handle Oregon predictive scheduling", False),
 ])
 def test_tax_and_legal_advice_is_recognised(text, advice):
     assert intents.general_advice(intents.normalize(text)) is advice

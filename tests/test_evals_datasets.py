@@ -32,6 +32,7 @@ PAIRS = [
     ("evals/dev22/decisions.jsonl", "helpcenter/harborline"), ("evals/dev23/decisions.jsonl", "helpcenter/driftway"),
     ("evals/dev24/retrieval.jsonl", "helpcenter/rosterly"), ("evals/dev24/decisions.jsonl", "helpcenter/rosterly"),
     ("evals/dev25/retrieval.jsonl", "helpcenter/clearwell"), ("evals/dev25/decisions.jsonl", "helpcenter/clearwell"),
+    ("evals/dev26/decisions.jsonl", "helpcenter/rosterly"), ("evals/dev27/decisions.jsonl", "helpcenter/clearwell"),
     ("evals/test/retrieval.jsonl", "helpcenter/acme"), ("evals/test/decisions.jsonl", "helpcenter/acme"),
     ("evals/frozen/frozen.jsonl", "helpcenter/acme"),
 ]

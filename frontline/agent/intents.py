@@ -124,7 +124,14 @@ _ASKS_HUMAN = _rx(
     r"\bbe (?:connected|transferred|put through) (?:to|with)\b",
     # a role or a department on its own ("my account manager please", "I need the billing department")
     r"^(?:(?:um |uh |hi |hello |yes |ok |okay |please |can i (?:get|have) |i need |i want |give me |get me )*)"
-    r"(?:my|the|your|an?) (?:(?:\w+ )?(?:account manager|account rep)|\w+ (?:department|team))(?: please| now)*$",
+    r"(?:(?:my|the|your|an?) )?(?:(?:\w+ )?(?:account manager|account rep)|(?!(?:my|our|the|your|a|an)\b)\w+ (?:department|team))"
+    r"(?: please| now)*$",
+    # "I'd prefer to go through it with a live agent"
+    rf"\b(?:go through|walk through|go over|do|handle|sort out|discuss) (?:it|this|that|things|everything) with (?:a |an |the |some )?"
+    rf"(?:real |live |actual )?{_HUMAN}\b",
+    # a clinician or specialist asked for by role ("can I talk to the doctor who saw my daughter")
+    r"\b(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a|an|the|my|your|our) (?:\w+ )?(?:doctor|nurse|pharmacist|clinician|physician|"
+    r"provider|therapist|specialist|technician|advisor|adviser|counsell?or)\b",
     r"\btransfer me\b", r"\bhand me (?:off|over) to\b",
     r"\b(?:rather|prefer to|like to|want to) (?:explain|talk|speak|go over) (?:(?:it|this|that|things|everything) )?(?:to|with) "
     r"(?:somebody|someone|a person|a human|an actual person|a real person)\b",
@@ -282,7 +289,7 @@ _TAKE_OFF_BILL = r"take (?:\w+ ){1,3}off (?:the|my|our|this|that|next) (?:\w+ )?
 _DEMAND = re.compile(
     r"\b(?:(?<!do )(?<!should )i (?:want|need|demand|expect|insist)(?! to (?:know|understand|ask|find out|learn|check|see|"
     r"make sure|be sure|confirm whether))(?! to (?:\w+ ){1,6}(?:myself|ourselves|on my own|by myself))|(?:just|please) (?:refund|reverse|cancel|close|delete|"
-    r"remove|give|credit|compensate)|(?<!not )give me|you (?:need|have|must|better|should|owe)|(?<!and )refund me|"
+    r"remove|give|credit|compensate)|(?<!not )give me|(?<!what )(?<!which )you (?:need|have|must|better|should|owe)|(?<!and )refund me|"
     # "I'm going to file / call my bank", not "I'm going to Mexico next week"
     r"i am going to (?:file|dispute|call|sue|cancel|report|close|contact|leave|switch|stop|reverse|charge ?back|take (?:this|it|you)|"
     r"need you|have to (?:cancel|dispute|call|report|sue))|i am (?:filing|disputing|calling my)|i will (?:file|dispute|call|sue|cancel)|will you (?:refund|reverse|give|credit|waive)|"
@@ -330,7 +337,7 @@ _ACCOUNT = (r"(?:account|workspace|organization|org|company account|company file
 _HAPPENING_NOW = _rx(r"\b(?:right now|currently|at this moment|as we speak|is happening|happening now|"
                      # "still", but not "should I still ship it" (a question about what to do next)
                      r"(?<!should i )(?<!can i )(?<!do i )(?<!will i )(?<!could i )(?<!would i )still|"
-                     r"this (?:minute|second|instant)|as i speak|in progress|coming in|ongoing|"
+                     r"this (?:very )?(?:minute|second|instant|moment)|as i speak|in progress|coming in|ongoing|"
                      r"(?:please |just )?stop (?:the|this|that) (?:transfers?|payments?|transactions?|withdrawals?|orders?)|"
                      r"(?:please |just )?stop (?:it|them|him|her)|"
                      r"keeps|keep|just now|is (?:logged|using|changing|spending|deleting|downloading|in my)|"
@@ -484,6 +491,11 @@ CATEGORIES: tuple[_Category, ...] = (
                   # a sign-in from somewhere else ("a new device signed in from Florida an hour ago, I'm in Ohio")
                   r"\b(?:new|unknown|strange|different) (?:device|phone|computer|login)\b (?:\w+ ){0,2}(?:signed|logged) (?:in|on) "
                   r"(?:\w+ ){0,2}from (?!(?:it|my|the|your|a|an|this|that|home|work)\b)[a-z]+",
+                  # someone the caller does not know acting in the account ("a manager I've never heard of approving timesheets
+                  # in my account this very minute")
+                  r"\b(?:a|an|some) (?:\w+ )?(?:manager|user|admin|administrator|person|employee|guy|woman|man|device) (?:i|we) "
+                  r"(?:have )?(?:never heard of|never seen|do not know|do not recogni[sz]e|never added|did not add)\b.*\b(?:my|our) "
+                  r"(?:account|workspace|dashboard|store|location)\b",
                   # a relative's name on bookings they never made ("shes getting rental receipts for cars she never booked")
                   r"\b(?:receipts?|confirmations?|bookings?|reservations?|orders?|charges?|emails?)\b (?:\w+ ){0,6}"
                   r"(?:she|he|they|my (?:mom|mother|dad|father|wife|husband|son|daughter|partner)) (?:never|did not) (?:book|booked|"
@@ -547,6 +559,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   # "so i need credits on all eighteen to pass on to my clients"; "I want you to cover our hotel"
                   r"(?:need|want|expect|demand|deserve) (?:a |some |service |the |our )?credits? (?:on|for|across) |"
                   r"(?:want|expect|need) you to (?:cover|pay for|reimburse|refund) (?:my|our|the|us for)|"
+                  r"(?:want|need|expect|demand) (?:every one of them|each of them|all of them|them|us|it|each|my account|our account|"
+                  r"every location|each location|all (?:of )?(?:my|our) (?:\w+ )?(?:locations|accounts|sites|stores)) (?:\w+ )?credited|"
                   # "apply a credit to every one of those accounts, and mine too"
                   r"(?:apply|put|add|issue|give) (?:a |some |the )?(?:\w+ )?credits? (?:to|on|onto) (?:every|each|all|my|our|"
                   r"those|these|the)\b|"
@@ -786,7 +800,8 @@ CATEGORIES: tuple[_Category, ...] = (
                   r"\b(?:close|cancel|shut down|terminate)\b (?:out )?(?:her|his|their) (?:whole |entire )?(?:\w+ )?"
                   r"(?:account|membership|subscription)\b",
                   # closing for someone who died ("my dad passed away ... close his account and stop the charges")
-                  r"\b(?:passed away|died|deceased|has passed)\b.*\b(?:close|cancel|shut down|shut off|terminate|delete|"
+                  r"\b(?:passed away|died|deceased|has passed)\b.*\b(?:close|closed|cancel|cancell?ed|shut down|shut off|terminate|"
+                  r"terminated|delete|deleted|"
                   r"stop the (?:charges|billing|payments|subscription))\b",
                   r"\b(?:close|cancel|shut down|terminate|delete)\b.*\b(?:passed away|died|deceased|late (?:husband|wife|"
                   r"father|mother|dad|mom|son|daughter|partner|brother|sister))\b"),
@@ -838,7 +853,10 @@ _ANY_INQUIRY = re.compile(
     r"can (?:you|one|i|we) (?:get|request|ask for) (?:a|any) refund (?:on|for) (?:a|an|any)\b|"
     r"is (?:one of (?:them|those|these|the \w+)|(?:it|this|that)) (?:just |only |some kind of |a kind of |like )"
     r"(?:just )?(?:a|an|the|temporary|pending|normal)|"
-    r"what is (?:the|your) (?:actual |exact |official |current |real )?(?:policy|rules?|process)|"
+    r"what is (?:the|your) (?:actual |exact |official |current |real )?(?:\w+ ){0,2}(?:policy|rules?|process)|"
+    # "can you explain what gets deleted", "is there a time limit", "is there anything else I should do"
+    r"(?:can|could) you explain|is there (?:a|any) (?:time limit|deadline|limit|cut ?off|waiting period)|"
+    r"is there anything (?:else )?(?:i|we) (?:should|can|need to|have to) do|"
     r"is (?:my|our) (?:\w+ )?(?:site|store|shop|account|card|data|website|page) (?:hacked|compromised|safe|secure)|"
     r"if (?:i|we) \w+\b.*\b(?:do|will|would|can|could) (?:i|we) (?:get|still|need|have|be|lose|keep)|"
     # "if I delete my account does Driftway keep my license details"
@@ -1011,15 +1029,18 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         # someone in a clinical or staff role asking for, or to change, a patient's records ("this is Dr. Patel from
         # Riverside Clinic, send me the visit notes for patient ...", "the pharmacist at ... change the dosage for one of
         # our patients"); callers speak of their own records as "my records", never a patient's
-        r"^(?=.*\b(?:this is|i am|it is|i work as|calling as|i m|we are|i work at|i work for) (?:a |an |the |your )?(?:\w+ )?"
+        r"^(?=.*\b(?:this is|i am|it is|i work as|calling as|i m|we are|i work at|i work for) (?:a |an |the |your )?(?:\w+ ){0,3}"
         r"(?:dr|doctor|nurse|pharmacist|pharmacy tech\w*|physician|clinician|prescriber|therapist|provider|prescribing \w+|"
-        r"case worker|social worker|clinic|office|practice|hospital|pharmacy)\b)(?=.*\bpatients?\b)(?=.*\b(?:send|change|update|"
-        r"pull up|give|read|fax|release|share|need|look up|cancel|move|access|see)\b)",
+        r"case worker|social worker|clinic|office|practice|hospital|pharmacy|provider services|insurance company|insurer|"
+        r"health plan|claims department)\b)(?=.*\b(?:patients?|(?<!i am a )(?<!i am an )members?|member s|enrollees?)\b)(?=.*\b(?:send|change|update|"
+        r"pull up|give|read|fax|release|share|need|look up|cancel|move|access|see|verify|confirm)\b)",
         r"\b(?:employee|staff|badge) (?:id|number|badge)\b.*\b(?:change|update|cancel|override|approve|release|give|send|read|"
         r"pull up|look up|increase|add)\b",
         # a grown child's or partner's health details ("my son is 24, read me his lab results")
         r"\b(?:read|tell|give|send|show|forward|email) (?:me|us) (?:his|her|their) (?:\w+ ){0,2}(?:results|records|prescriptions?|"
         r"medications?|notes|history|chart|diagnos\w*|visits?)\b",
+        r"\b(?:i have a right to|i want to|let me|i need to|i am entitled to) (?:see|access|view|hear|read) (?:his|her|their) "
+        r"(?:\w+ ){0,2}(?:results|records|prescriptions?|medications?|notes|history|chart|diagnos\w*|visits?)\b",
         r"\b(?:know|find out|check|tell me|see) (?:if|whether|what) (?:she|he|they|my (?:\w+ )?(?:daughter|son|wife|husband|"
         r"partner|ex\w*|mother|father|mom|dad|brother|sister))(?: s| has| have| is| was)? (?:been )?(?:prescribed|taking|seen|"
         r"treated|diagnosed|tested|on)\b",
@@ -1035,6 +1056,14 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bwhich other (?:\w+ ){1,4}(?:use|uses|are using|are on|have an? accounts?|have accounts|signed up|sign up)\b",
         r"\bwhen (?:their|his|her) (?:staff|employees|workers|team|people) (?:work|works|are working|come in|are in|are scheduled)\b",
         r"\b(?:the |their )?owner (?:said|says|told me) (?:it is|that is) (?:fine|ok|okay|alright)\b",
+        r"\bwhat (?:they|he|she) (?:pay|pays|paid) (?:their|his|her) (?:staff|employees|workers|people|team|servers|cooks)\b",
+        r"\b(?:sales|wages?|labor|payroll|schedules?|numbers|revenue|reports?)\b.*\b(?:thinking (?:about|of)|want to|looking to|"
+        r"going to) (?:buy|buying|acquire|acquiring) (?:them|it|the (?:business|place|restaurant|store|shop|company|practice))\b",
+        r"\b(?:what is|give me|tell me|read me|send me) (?:the )?(?:\w+ )?(?:phone(?: number)?|number|address|email|contact (?:info|"
+        r"details)) (?:on file )?(?:for|of) (?:my|our) (?:\w+ )?(?:shift lead|lead|manager|supervisor|coworker|co worker|employee|"
+        r"staff member|server|cook|colleague|boss|driver|courier)\b",
+        rf"\b(?:my|our) {_OTHER_PERSON}\b(?: [a-z]+){{0,2}} (?:s )?(?:\w+ )?(?:hourly rate|pay rate|wages?|salary|paycheck|"
+        r"earnings)\b",
         # details of an order / account the caller says is not theirs
         r"\b(?:address|status|details|tracking|email|phone|number|balance|contents|items)\b.*\b(?:for|of|on|in) "
         r"(?:the |this |that |an? )?(?:order|account|booking|reservation|package|parcel|shipment|card)\b.*"
@@ -1347,7 +1376,8 @@ _FOREIGN = re.compile(
     r"godaddy|go daddy|bluehost|blue host|hostgator|namecheap|siteground|hostinger|dreamhost|squarespace|wix|ionos|"
     r"digitalocean|wp engine|wpengine|kinsta|network solutions|enterprise rent a car|enterprise car rental|national car rental|"
     r"alamo|sixt|turo|zipcar|"
-    r"yelp|google reviews?|teladoc|amwell|mdlive|doctor on demand|zocdoc|goodrx|homebase|when i work|wheniwork|7shifts|"
+    # (not insurers or point-of-sale systems: "is Blue Cross in network with you", "connect Toast POS" ask about ours)
+    r"adp|paychex|yelp|google reviews?|teladoc|amwell|mdlive|doctor on demand|zocdoc|goodrx|homebase|when i work|wheniwork|7shifts|"
     r"seven shifts|hotschedules|hot schedules|instacart|grubhub|grub hub|postmates|gopuff|go puff|seamless|deliveroo|just eat|skip the dishes|shipt|caviar)\b")
 
 
@@ -1412,7 +1442,8 @@ _GENERAL_ADVICE = _rx(
     # what a regulator requires ("what are the FDA rules for labeling allergens", "what does the law say about tips")
     r"\b(?:fda|usda|osha|epa|health department|health code|food safety|labou?r department|department of labou?r) "
     r"(?:rules?|regulations?|requirements?|guidelines?|laws?|standards?)\b",
-    r"\bwhat (?:does|do) (?:the )?(?:law|laws|regulations?|regulators?|state|federal government) (?:say|require)\b",
+    r"\bwhat (?:does|do) (?:the )?(?:\w+ ){0,2}(?:law|laws|regulations?|regulators?|state|federal government) (?:say|require)\b",
+    rf"\b{_US_STATE} (?:law|laws|labou?r laws?|state law|rules)\b",
     # the caller's own tax duties ("do I need to charge my customers sales tax on digital products")
     r"\bdo (?:i|we) (?:need|have) to (?:charge|collect|pay|file|remit) (?:\w+ ){0,3}(?:sales tax|vat|gst|use tax|taxes)\b",
     # the law where the caller lives ("is it legal in Texas", "what age can a kid stop using a booster seat")
