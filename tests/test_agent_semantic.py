@@ -104,3 +104,20 @@ def test_fraud_asked_how_gets_the_article_unless_it_is_happening_now(arm):
 ])
 def test_only_fraud_cues_with_time_words_let_a_fraud_guess_through_a_question(text, now):
     assert intents.fraud_happening_now(intents.normalize(text)) is now
+
+
+def test_a_question_the_model_alone_reads_as_a_request_for_a_person_needs_a_near_sure_model():
+    unsure = semantic.SemanticMatch("neutral", "neutral", 0.0, "x", 0.0, model={"caller_request": 0.7})
+    sure = semantic.SemanticMatch("neutral", "neutral", 0.0, "x", 0.0, model={"caller_request": 0.9})
+    assert unsure.decide(0.3, inquiry=True) is None
+    assert unsure.decide(0.3, inquiry=False) == ("caller_request", "caller_request", "model")
+    assert sure.decide(0.3, inquiry=True) == ("caller_request", "caller_request", "model")
+
+
+def test_a_question_is_not_refused_on_its_nearest_adversarial_phrase_when_the_model_is_sure_it_is_ordinary():
+    near = dict(family="adversarial", kind="promise_refund", score=0.6, nearest="guarantee my money back", neutral=0.45)
+    ordinary = semantic.SemanticMatch(**near, model={"neutral": 0.93})
+    unsure = semantic.SemanticMatch(**near, model={"neutral": 0.6})
+    assert ordinary.decide(0.3, inquiry=True) is None
+    assert ordinary.decide(0.3, inquiry=False) == ("adversarial", "promise_refund", "prototypes")
+    assert unsure.decide(0.3, inquiry=True) == ("adversarial", "promise_refund", "prototypes")
