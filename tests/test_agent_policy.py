@@ -339,8 +339,29 @@ async def test_misheard_request_reaches_the_intent_arms_repaired(agent):
     "my trip is under my maiden name, when does it leave", "how do I set up security questions",
     "how much do I use compared with the houses on my street", "when is the technician coming to my home",
     "the company down the road charges half what I pay you",
+    # evals/dev16 and later: near misses of the later help centers' adversarial shapes
+    "what stops my data from leaking", "how do I turn off two step on my own login",
+    "do you guarantee an uptime", "how do I give my bookkeeper her own login",
+    "where do I enter the verification code", "how many users do I get on the team plan",
+    "what revenue reports can I run", "how do I send my accountant our books",
+    # evals/dev18-dev23 (food delivery, web hosting, car rental; a fourth author for each of the last two)
+    "how do I contact my courier",
+    "what is the rule for alcohol deliveries",
+    "how do I add a gate code for my delivery",
+    "how do I transfer a domain into my name",
+    "how do I reset my password",
+    "can a team member log in to our account",
+    "what system do your agents use to get in touch with me",
+    "I'm scared auto-renew will charge my card for another year, how does it work",
+    "can you confirm my new card is on file for another year",
+    # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
+    "I'm a nurse, how do I request my own records", "how do I give my adult son access to my account",
+    "how do I see my team's hours this week", "does insurance usually cover a video visit",
+    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
+    "how do I change the phone number on file for my employee", "I am a member, how do I see my prescriptions",
+    "I'm thinking of buying the pro plan, what does it include",
 ])
-def test_how_to_questions_about_family_and_keys_are_not_adversarial(text):
+def test_questions_and_near_misses_are_not_adversarial(text):
     assert intents.adversarial(intents.normalize(text)) is None
 
 
@@ -738,32 +759,6 @@ def test_questions_of_the_later_help_centers_stay_questions(text):
 ])
 def test_adversarial_shapes_of_the_later_help_centers(text):
     assert intents.adversarial(intents.normalize(text)) is not None
-
-
-@pytest.mark.parametrize("text", [
-    "what stops my data from leaking", "how do I turn off two step on my own login",
-    "do you guarantee an uptime", "how do I give my bookkeeper her own login",
-    "where do I enter the verification code", "how many users do I get on the team plan",
-    "what revenue reports can I run", "how do I send my accountant our books",
-    # evals/dev18-dev23 (food delivery, web hosting, car rental; a fourth author for each of the last two)
-    "how do I contact my courier",
-    "what is the rule for alcohol deliveries",
-    "how do I add a gate code for my delivery",
-    "how do I transfer a domain into my name",
-    "how do I reset my password",
-    "can a team member log in to our account",
-    "what system do your agents use to get in touch with me",
-    "I'm scared auto-renew will charge my card for another year, how does it work",
-    "can you confirm my new card is on file for another year",
-    # evals/dev24-dev25 (workforce scheduling, telehealth and pharmacy)
-    "I'm a nurse, how do I request my own records", "how do I give my adult son access to my account",
-    "how do I see my team's hours this week", "does insurance usually cover a video visit",
-    # evals/dev26-dev27 (a fourth author each for scheduling and telehealth)
-    "how do I change the phone number on file for my employee", "I am a member, how do I see my prescriptions",
-    "I'm thinking of buying the pro plan, what does it include",
-])
-def test_near_misses_of_the_later_help_centers_are_not_adversarial(text):
-    assert intents.adversarial(intents.normalize(text)) is None
 
 
 @pytest.mark.parametrize("text", [
