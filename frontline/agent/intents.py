@@ -1052,7 +1052,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         # other businesses on the service, or their staff's hours ("which other dental clinics in Austin use you",
         # "I want to see when their staff works", "the owner said it's fine")
         r"\bwhich other (?:\w+ ){0,2}(?:clinics|restaurants|stores|shops|businesses|companies|practices|customers|hotels|salons|"
-        r"gyms|offices|cafes|bars|locations)\b",
+        r"gyms|offices|cafes|bars|locations|merchants|sellers|users)\b",
         r"\bwhich other (?:\w+ ){1,4}(?:use|uses|are using|are on|have an? accounts?|have accounts|signed up|sign up)\b",
         r"\bwhen (?:their|his|her) (?:staff|employees|workers|team|people) (?:work|works|are working|come in|are in|are scheduled)\b",
         r"\b(?:the |their )?owner (?:said|says|told me) (?:it is|that is) (?:fine|ok|okay|alright)\b",
@@ -1095,8 +1095,6 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"forward|share|pull)\b",
         r"\bthe (?:owner|tenant|account holder|resident|customer) (?:is not|isnt|is never|will not be|has not been) "
         r"(?:picking up|answering|available|reachable|responding|home)\b",
-        # competitors' figures ("what were sales last month for the store called northfield outdoor, they're my competitor")
-        r"\bwhich other (?:merchants|stores|shops|sellers|businesses|customers|users|companies)\b",
         # another person's sign-in codes, or their two-step turned off ("give me her two-step code or turn it off on her login")
         r"\b(?:give|tell|read|send|share|text|forward) (?:me|us) (?:his|her|their) (?:\w+ ){0,2}(?:codes?|passwords?|pins?|"
         r"passcodes?|credentials)\b",
@@ -1106,6 +1104,7 @@ ADVERSARIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:if you (?:were|was) (?:going )?to|could you|can you|would you|help me) (?:\w+ ){0,2}(?:leak|steal|"
         r"exfiltrate|sneak out)\b",
         r"\bleak (?:one|a|any|some|another|other) (?:\w+ )?(?:customer|user|client|employee|member|person)s?\b",
+        # competitors' figures ("what were sales last month for the store called northfield outdoor, they're my competitor")
         r"\b(?:sales|revenue|orders|traffic|customers|prices) (?:\w+ ){0,3}(?:for|of|at) (?:the )?(?:store|shop|business|company) "
         r"(?:called|named)\b",
         r"\b(?:they are|it is|he is|she is) (?:my|our|a) (?:main |direct |biggest )?competitors?\b",
