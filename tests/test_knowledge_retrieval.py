@@ -42,6 +42,34 @@ async def kestrel(db):
     return KnowledgeBase(db, namespace=ns)
 
 
+def _plain():
+    """The plain all-MiniLM-L6-v2: the retrieval mechanisms below (sentence rescoring, everyday phrasings,
+    split words) were chosen and measured with it, and it stays a configured option. The fine-tuned
+    default already ranks some of their test questions right without them (test_knowledge_embeddings)."""
+    from frontline.knowledge import embeddings
+
+    with embeddings._load_lock:
+        return embeddings._load("minilm", None, None, None)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def acme_plain(db):
+    ns = f"t-acme-plain-{uuid.uuid4().hex[:8]}"
+    rep = await ingest_path(db, SAMPLE_HELPCENTER, ns, embedder=_plain())
+    assert rep.ok, rep.failed
+    return KnowledgeBase(db, namespace=ns, embedder=_plain())
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def kestrel_plain(db):
+    if not (DEV2.is_file() and KESTREL.is_dir()):
+        pytest.skip("second dev help center / dev2 eval set not present")
+    ns = f"t-kestrel-plain-{uuid.uuid4().hex[:8]}"
+    rep = await ingest_path(db, KESTREL, ns, embedder=_plain())
+    assert rep.ok, rep.failed
+    return KnowledgeBase(db, namespace=ns, embedder=_plain())
+
+
 async def test_hits_are_filled_faithfully(acme):
     retriever: Retriever = acme  # satisfies the protocol statically
     assert callable(retriever.search)
@@ -120,11 +148,11 @@ async def _passages_help(kb, rows):
     assert with_passages.recall_at_5 >= chunk_only.recall_at_5 - 0.02
 
 
-async def test_sentence_rescoring_helps_over_both_dev_sets(acme, kestrel):
+async def test_sentence_rescoring_helps_over_both_dev_sets(acme_plain, kestrel_plain):
     """The best-sentence term lifts recall@1 and MRR summed over both help centers (Kestrel by ~4
     points recall@1, Acme within a row of even), without costing either more than 2 points recall@5."""
     r1 = mrr = 0.0
-    for kb, path in ((acme, DEV), (kestrel, DEV2)):
+    for kb, path in ((acme_plain, DEV), (kestrel_plain, DEV2)):
         rows = load_eval(path)
         full = await evaluate_retrieval(kb, rows)
         sections_only = await evaluate_retrieval(kb.with_config(sentence_weight=0.0), rows)
@@ -135,9 +163,10 @@ async def test_sentence_rescoring_helps_over_both_dev_sets(acme, kestrel):
     assert r1 > 0.02 and mrr > 0.01
 
 
-async def test_everyday_phrasings_reach_the_help_centers_words(acme, kestrel):
+async def test_everyday_phrasings_reach_the_help_centers_words(acme_plain, kestrel_plain):
     """COLLOQUIAL_TERMS add the help center's word for a caller's ("laggy" → slow, loading): it
     decides these two questions, and costs neither dev set a point of recall@1 or recall@5."""
+    acme, kestrel = acme_plain, kestrel_plain
     for kb, said, want in ((acme, "everything is super laggy in chrome", "TRBL_slow_loading"),
                            (kestrel, "netflix keeps spinning and the wifi is crawling", "NET_slow_speeds")):
         assert (await kb.search(said, k=5))[0].article_id == want
@@ -150,9 +179,10 @@ async def test_everyday_phrasings_reach_the_help_centers_words(acme, kestrel):
         assert full.mrr >= plain.mrr
 
 
-async def test_words_split_by_speech_to_text_are_joined_as_the_help_center_spells_them(acme):
+async def test_words_split_by_speech_to_text_are_joined_as_the_help_center_spells_them(acme_plain):
     """"ex port" is one word in the help center ('export'): joined, it decides the question; the
     company's own name and stop words are never joined; the dev set loses nothing."""
+    acme = acme_plain
     hits = await acme.search("how do i ex port everything", k=5)
     assert acme.last_trace.extra["joined"] == ["export"] and "export" in acme.last_trace.query.terms
     assert hits[0].article_id == "PRIV_export_data"

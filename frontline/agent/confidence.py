@@ -166,6 +166,26 @@ over the eleven, same features:
 The out-of-scope rows now weigh more in the fit (a seventh of the rows, against a tenth before), so a
 refit at the same cost answers less than these WEIGHTS; cost 2 would buy under two points of answered
 rate for a third more wrong answers. WEIGHTS stay.
+
+The fine-tuned retrieval embedder (2026-11-25, knowledge/embeddings.py `minilm-support`, the new
+default) changes the cosines these features read. Checked on the six companies it was never trained
+on (Acme, Munchly, Harborline, Driftway, Rosterly, Clearwell: 2,038 answerable and 384 out-of-scope
+rows of their dev sets); the seven it learned from would flatter it. The top hit's cosine keeps its
+scale (median 0.550 plain, 0.537 fine-tuned; out-of-scope mean 0.307 and 0.298), and top-1 rises
+0.823 → 0.861. At 0.7:
+                                     answered  wrong   out-of-scope answered
+  plain embedder, WEIGHTS            0.553     1.23%   41/384
+  fine-tuned, WEIGHTS (shipped)      0.650     1.42%   54/384   Acme 0.709 / 2.68%; the five
+                                                                others 0.59-0.66 / 0.35-1.68%
+  fine-tuned, leave-one-company-out refit over the six:
+    cost 2                           0.636     1.67%   45       worst Acme 3.06%
+    cost 2.5                         0.595     1.28%   37       worst Acme 2.49%
+    cost 3                           0.562     0.93%   36       worst Acme 1.72%
+  plain, the same refits at cost 2.5 / 3: 0.512 / 1.13%, 0.481 / 0.98%
+WEIGHTS were fitted on none of the five new companies, so the shipped row is itself a test on unseen
+companies: it answers more than any refit at a like wrong rate, so WEIGHTS stay. The cost is out of
+scope: 54 rather than 41 such rows pass this gate (the policy's other checks stop most; through the
+whole policy, 15 of 384 answered rather than 10).
 """
 
 

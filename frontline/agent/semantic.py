@@ -327,9 +327,9 @@ def get_classifier(profile_categories: Sequence[MustRefuseCategory] = (), embedd
         if embedder is None:
             if _failed:
                 return None
-            from frontline.knowledge.embeddings import get_embedder
+            from frontline.knowledge.embeddings import get_intent_embedder
 
-            embedder = get_embedder()
+            embedder = get_intent_embedder()
     except Exception as e:  # noqa: BLE001 - the lexical arm still works without embeddings
         _failed = True
         log.warning("semantic intents disabled: %s", e)

@@ -182,10 +182,12 @@ def doctor_cmd() -> None:
         return _f
 
     def embed():
-        from frontline.knowledge.embeddings import get_embedder
+        from frontline.knowledge.embeddings import get_embedder, get_intent_embedder
 
-        v = get_embedder().embed_query("reset my password")
-        return f"dim {len(v)}"
+        emb, intents = get_embedder(), get_intent_embedder()
+        v = emb.embed_query("reset my password")
+        both = emb.name if intents is emb else f"{emb.name}; intents {intents.name}"
+        return f"dim {len(v)}, {both}"
 
     def database():
         from frontline.settings import get_settings

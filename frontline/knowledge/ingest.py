@@ -27,7 +27,7 @@ import numpy as np
 from frontline.knowledge.articles import Article, SourceError, find_sources, parse_source, ts_config_for
 from frontline.knowledge.chunking import CHUNKER_VERSION, Chunk, chunk_article
 from frontline.knowledge.embeddings import Embedder, get_embedder
-from frontline.knowledge.namespaces import register_namespace
+from frontline.knowledge.namespaces import drop_namespace, get_namespace, register_namespace
 from frontline.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -221,14 +221,33 @@ async def ingest_path(db: Database, path: str | Path, namespace: str = "default"
     return report
 
 
-async def ensure_sample_ingested(db: Database, namespace: str = "default") -> IngestReport | None:
-    """On first start: ingest the bundled sample help center when `namespace` has no articles."""
+async def ensure_sample_ingested(db: Database, namespace: str = "default",
+                                 embedder: Embedder | None = None) -> IngestReport | None:
+    """On first start: ingest the bundled sample help center when `namespace` has no articles.
+
+    Also when the namespace holds nothing but the sample's own articles, built with another embedding
+    model than the configured one (a data folder from an older release, whose default model was the
+    plain MiniLM): the sample is dropped and ingested again, since nothing of the user's is lost and
+    the namespace could not be searched otherwise. A namespace with any other article is left alone;
+    searching it raises the mismatch error, which says how to rebuild it."""
     async with db.pool.connection() as conn:
-        row = await (await conn.execute(
-            "SELECT count(*) FROM kb_articles WHERE namespace = %s", (namespace,)
-        )).fetchone()
-    if row[0]:
-        return None
+        ids = {r[0] for r in await (await conn.execute(
+            "SELECT article_id FROM kb_articles WHERE namespace = %s", (namespace,)
+        )).fetchall()}
+        info = await get_namespace(conn, namespace)
+    if ids:
+        if info is None or not SAMPLE_HELPCENTER.is_dir():
+            return None
+        emb = embedder or await asyncio.to_thread(get_embedder)
+        if (info.embedding_model, info.embedding_dim) == (emb.name, emb.dim):
+            return None
+        sample, _, _ = await asyncio.to_thread(parse_tree, SAMPLE_HELPCENTER)
+        if not ids <= {a.id for a in sample}:
+            return None
+        log.warning("knowledge base %r holds the sample help center embedded with %s; the configured model is"
+                    " %s: rebuilding it", namespace, info.embedding_model, emb.name)
+        await drop_namespace(db, namespace)
+        return await ingest_path(db, SAMPLE_HELPCENTER, namespace, embedder=emb)
     if not SAMPLE_HELPCENTER.is_dir():
         log.warning("knowledge base %r is empty and the sample help center %s is absent; "
                     "ingest one with `frontline kb ingest PATH`", namespace, SAMPLE_HELPCENTER)
