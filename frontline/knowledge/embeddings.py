@@ -43,14 +43,22 @@ import numpy as np
 from frontline.settings import Settings, get_settings
 
 MINILM_NAME = "all-MiniLM-L6-v2-int8-onnx"
+MINILM_DIM = 384
+MAX_TOKENS = 256
+BATCH_TOKENS = 2048  # padded tokens per embedding batch (see MiniLMEmbedder.embed)
 # all-MiniLM-L6-v2 fine-tuned on callers' questions of seven dev help centers (scripts/train_support_embedder.py),
-# exported to int8 ONNX and shipped in the repo. Its recorded name ends with a hash of the file, so a
+# exported with int8 weights and shipped in the repo. Its recorded name ends with a hash of the file, so a
 # namespace built with one training run refuses to be searched with another (namespaces.check_model).
 SUPPORT_PREFIX = "all-MiniLM-L6-v2-support-int8-onnx"
 SUPPORT_PATH = Path(__file__).with_name("models") / "minilm-support-int8.onnx"
 
 
+class EmbeddingError(RuntimeError):
+    """The embedding model cannot be loaded or called; the message says why."""
+
+
 def support_model_name(path: Path = SUPPORT_PATH) -> str:
+    """The name a namespace records for the fine-tuned model: SUPPORT_PREFIX + a hash of the file."""
     import hashlib
 
     try:
@@ -58,13 +66,6 @@ def support_model_name(path: Path = SUPPORT_PATH) -> str:
     except OSError as e:
         raise EmbeddingError(f"embedding model file not found: {path}") from e
     return f"{SUPPORT_PREFIX}-{digest}"
-MINILM_DIM = 384
-MAX_TOKENS = 256
-BATCH_TOKENS = 2048  # padded tokens per embedding batch (see MiniLMEmbedder.embed)
-
-
-class EmbeddingError(RuntimeError):
-    """The embedding model cannot be loaded or called; the message says why."""
 
 
 class Embedder(Protocol):
