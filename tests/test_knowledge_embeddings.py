@@ -9,11 +9,10 @@ import uuid
 import numpy as np
 import pytest
 
-from frontline.knowledge import embeddings as emb_mod
 from frontline.knowledge import ingest as ingest_mod
 from frontline.knowledge.embeddings import (
     MINILM_NAME, SUPPORT_PATH, SUPPORT_PREFIX, EmbeddingError, MiniLMEmbedder, get_embedder,
-    get_intent_embedder, support_model_name,
+    get_intent_embedder, local_embedder, support_model_name,
 )
 from frontline.knowledge.ingest import ensure_sample_ingested, ingest_path
 from frontline.knowledge.namespaces import NamespaceMismatchError, register_namespace
@@ -27,12 +26,7 @@ def ns() -> str:
 
 @pytest.fixture
 def plain():
-    return get_embedder_for("minilm")
-
-
-def get_embedder_for(model: str):
-    with emb_mod._load_lock:
-        return emb_mod._load(model, None, None, None)
+    return local_embedder("minilm")
 
 
 def test_the_support_model_is_the_default_and_intents_keep_the_plain_one(monkeypatch):
@@ -46,7 +40,7 @@ def test_the_support_model_is_the_default_and_intents_keep_the_plain_one(monkeyp
 
 
 def test_the_support_model_embeds_like_the_plain_one_but_nearer_to_the_help_center(plain):
-    support = get_embedder_for("minilm-support")
+    support = local_embedder("minilm-support")
     texts = ["my card keeps getting rejected when i pay", "Why was my card declined?\nYour bank declined the charge.",
              "How to export your data\nDownload a CSV of every project."]
     for e in (support, plain):
@@ -68,10 +62,12 @@ def test_the_recorded_name_follows_the_model_file(tmp_path):
         support_model_name(tmp_path / "missing.onnx")
     with pytest.raises(EmbeddingError, match="not found"):
         MiniLMEmbedder(model_path=tmp_path / "missing.onnx")
+    with pytest.raises(EmbeddingError, match="not a bundled model"):
+        local_embedder("openai:text-embedding-3-small")
 
 
 async def test_a_namespace_keeps_the_model_it_was_built_with(db, plain):
-    support = get_embedder_for("minilm-support")
+    support = local_embedder("minilm-support")
     n = ns()
     await ingest_path(db, GOOD, n, embedder=plain)
     with pytest.raises(NamespaceMismatchError, match=SUPPORT_PREFIX):
@@ -81,7 +77,7 @@ async def test_a_namespace_keeps_the_model_it_was_built_with(db, plain):
 
 
 async def test_the_sample_built_with_the_old_model_is_rebuilt_and_nothing_else_is(db, plain, monkeypatch, tmp_path):
-    support = get_embedder_for("minilm-support")
+    support = local_embedder("minilm-support")
     monkeypatch.setattr(ingest_mod, "SAMPLE_HELPCENTER", GOOD)
     n = ns()
     await ingest_path(db, GOOD, n, embedder=plain)  # a data folder from before the default changed
@@ -132,7 +128,7 @@ def test_the_support_model_ranks_a_help_center_it_never_saw_better(plain):
     """Munchly (food delivery) was never in its training. Dense recall@1 of evals/dev18, measured
     2026-11-25: plain 0.756, support 0.856. A broken export (say, one that lets padding into the
     attention of a batch) falls back to or below the plain model."""
-    support = get_embedder_for("minilm-support")
+    support = local_embedder("minilm-support")
     r_plain = _dense_recall_at_1(plain, "munchly", "evals/dev18/retrieval.jsonl")
     r_support = _dense_recall_at_1(support, "munchly", "evals/dev18/retrieval.jsonl")
     assert r_plain > 0.7 and r_support >= r_plain + 0.05, (r_plain, r_support)

@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 
 from frontline.evals.dataset import load_eval
+from frontline.knowledge.embeddings import local_embedder
 from frontline.knowledge.evaluation import evaluate_retrieval
 from frontline.knowledge.ingest import SAMPLE_HELPCENTER, ingest_path
 from frontline.knowledge.retrieval import KnowledgeBase
@@ -46,10 +47,7 @@ def _plain():
     """The plain all-MiniLM-L6-v2: the retrieval mechanisms below (sentence rescoring, everyday phrasings,
     split words) were chosen and measured with it, and it stays a configured option. The fine-tuned
     default already ranks some of their test questions right without them (test_knowledge_embeddings)."""
-    from frontline.knowledge import embeddings
-
-    with embeddings._load_lock:
-        return embeddings._load("minilm", None, None, None)
+    return local_embedder("minilm")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

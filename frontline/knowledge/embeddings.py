@@ -244,14 +244,21 @@ def get_embedder(settings: Settings | None = None) -> Embedder:
         return _load(model, base_url, s.openai_api_key, int(dim_env) if dim_env else None)
 
 
+def local_embedder(model: str) -> Embedder:
+    """The process-wide embedder of one bundled model, "minilm" or "minilm-support", whatever is configured."""
+    if model not in ("minilm", "minilm-support"):
+        raise EmbeddingError(f"not a bundled model: {model!r} (want 'minilm' or 'minilm-support')")
+    with _load_lock:
+        return _load(model, None, None, None)
+
+
 def get_intent_embedder(settings: Settings | None = None) -> Embedder:
     """The embedder of the intent classifier (agent/semantic.py): the configured one, except that the
     fine-tuned retrieval model is only for retrieval. Its thresholds and training turns were
     calibrated on the plain model's sentence vectors, so with `minilm-support` intents keep it."""
     model = configured_model()
     if model == "minilm-support" or model.startswith(SUPPORT_PREFIX):
-        with _load_lock:
-            return _load("minilm", None, None, None)
+        return local_embedder("minilm")
     return get_embedder(settings)
 
 
