@@ -57,6 +57,11 @@ class EmbeddingError(RuntimeError):
     """The embedding model cannot be loaded or called; the message says why."""
 
 
+def is_support_model(model: str) -> bool:
+    """True for the fine-tuned model, by its setting ("minilm-support") or its recorded name."""
+    return model == "minilm-support" or model.startswith(SUPPORT_PREFIX)
+
+
 def support_model_name(path: Path = SUPPORT_PATH) -> str:
     """The name a namespace records for the fine-tuned model: SUPPORT_PREFIX + a hash of the file."""
     import hashlib
@@ -224,7 +229,7 @@ def configured_model() -> str:
 def _load(model: str, base_url: str | None, api_key: str | None, dim: int | None) -> Embedder:
     if model in ("minilm", MINILM_NAME):
         return MiniLMEmbedder()
-    if model == "minilm-support" or model.startswith(SUPPORT_PREFIX):
+    if is_support_model(model):
         return MiniLMEmbedder(model_path=SUPPORT_PATH, name=support_model_name())
     if model.startswith("openai:"):
         return OpenAIEmbedder(model.split(":", 1)[1], base_url=base_url, api_key=api_key, dim=dim)
@@ -256,8 +261,7 @@ def get_intent_embedder(settings: Settings | None = None) -> Embedder:
     """The embedder of the intent classifier (agent/semantic.py): the configured one, except that the
     fine-tuned retrieval model is only for retrieval. Its thresholds and training turns were
     calibrated on the plain model's sentence vectors, so with `minilm-support` intents keep it."""
-    model = configured_model()
-    if model == "minilm-support" or model.startswith(SUPPORT_PREFIX):
+    if is_support_model(configured_model()):
         return local_embedder("minilm")
     return get_embedder(settings)
 

@@ -231,16 +231,20 @@ async def ensure_sample_ingested(db: Database, namespace: str = "default",
     the namespace could not be searched otherwise. A namespace with any other article is left alone;
     searching it raises the mismatch error, which says how to rebuild it."""
     async with db.pool.connection() as conn:
-        ids = {r[0] for r in await (await conn.execute(
-            "SELECT article_id FROM kb_articles WHERE namespace = %s", (namespace,)
-        )).fetchall()}
+        row = await (await conn.execute(
+            "SELECT count(*) FROM kb_articles WHERE namespace = %s", (namespace,)
+        )).fetchone()
         info = await get_namespace(conn, namespace)
-    if ids:
+    if row[0]:
         if info is None or not SAMPLE_HELPCENTER.is_dir():
             return None
         emb = embedder or await asyncio.to_thread(get_embedder)
         if (info.embedding_model, info.embedding_dim) == (emb.name, emb.dim):
             return None
+        async with db.pool.connection() as conn:  # only on a model change: which articles are there
+            ids = {r[0] for r in await (await conn.execute(
+                "SELECT article_id FROM kb_articles WHERE namespace = %s", (namespace,)
+            )).fetchall()}
         sample, _, _ = await asyncio.to_thread(parse_tree, SAMPLE_HELPCENTER)
         if not ids <= {a.id for a in sample}:
             return None
